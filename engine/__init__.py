@@ -1,0 +1,1 @@
+"""Jiahe's engine: definitions, runtime, persistence and audit. Knows nothing of HTTP."""

@@ -1,0 +1,1 @@
+"""Process definitions: the catalog, bundles of BPMN/DMN/forms, parsing and caching."""

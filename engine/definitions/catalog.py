@@ -1,0 +1,101 @@
+"""The process catalog: which processes exist and which role and level each lane stands for.
+
+It lives in processes/catalog.yaml, next to the diagrams, so designers edit it with them:
+
+    roles:
+      grid_worker: 网格员
+    processes:
+      dispute_case:
+        name: 婚姻家庭纠纷调处
+        lanes:
+          网格员: {role: grid_worker, level: grid}
+
+A lane is looked up by its name first, then by its id. `level` is one of LEVELS, or `case`
+for "the org unit the case currently sits at".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from engine.errors import DefinitionError
+
+LEVELS = ("city", "county", "town", "village", "grid")
+CASE_LEVEL = "case"
+
+
+@dataclass(frozen=True)
+class LaneRole:
+    role: str
+    level: str = CASE_LEVEL
+
+
+@dataclass
+class ProcessEntry:
+    key: str
+    name: str = ""
+    lanes: dict[str, LaneRole] = field(default_factory=dict)
+
+    def lane_role(self, lane_name: str | None, lane_id: str | None = None) -> LaneRole | None:
+        for candidate in (lane_name, lane_id):
+            if candidate and candidate in self.lanes:
+                return self.lanes[candidate]
+        return None
+
+
+@dataclass
+class Catalog:
+    roles: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, ProcessEntry] = field(default_factory=dict)
+
+    def entry(self, process_key: str) -> ProcessEntry:
+        return self.processes.get(process_key) or ProcessEntry(process_key)
+
+    def lane_role(self, process_key: str, lane_name: str | None, lane_id: str | None = None):
+        return self.entry(process_key).lane_role(lane_name, lane_id)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Catalog:
+        roles = dict(raw.get("roles") or {})
+        processes = {
+            key: _process_entry(key, body or {}, roles) for key, body in (raw.get("processes") or {}).items()
+        }
+        return cls(roles=roles, processes=processes)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Catalog:
+        path = Path(path)
+        if not path.exists():
+            return cls()
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise DefinitionError(f"{path}: not valid YAML: {exc}", file=str(path)) from exc
+        return cls.from_dict(raw)
+
+    def to_dict(self) -> dict:
+        return {
+            "roles": dict(self.roles),
+            "processes": {
+                key: {
+                    "name": entry.name,
+                    "lanes": {lane: {"role": lr.role, "level": lr.level} for lane, lr in entry.lanes.items()},
+                }
+                for key, entry in self.processes.items()
+            },
+        }
+
+
+def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
+    lanes = {}
+    for lane, spec in (body.get("lanes") or {}).items():
+        spec = {"role": spec} if isinstance(spec, str) else dict(spec or {})
+        role, level = spec.get("role"), spec.get("level", CASE_LEVEL)
+        if roles and role not in roles:
+            raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown role {role!r}")
+        if level not in LEVELS + (CASE_LEVEL,):
+            raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown level {level!r}")
+        lanes[str(lane)] = LaneRole(role=role, level=level)
+    return ProcessEntry(key=key, name=body.get("name", ""), lanes=lanes)

@@ -1,0 +1,104 @@
+"""One family of exceptions for the whole engine.
+
+Each carries structured context (process, element, file, line, task) so that the CLI and
+the API can render one error shape without parsing messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class JiaheError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, **context: Any):
+        super().__init__(message)
+        self.message = message
+        self.context = {k: v for k, v in context.items() if v is not None}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.context}
+
+
+class NotFound(JiaheError):
+    code = "not_found"
+
+
+class Conflict(JiaheError):
+    """The thing changed underneath the caller: retry after reloading."""
+
+    code = "conflict"
+
+
+class Forbidden(JiaheError):
+    code = "forbidden"
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: str
+    validator: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message, "validator": self.validator}
+
+
+class ValidationFailed(JiaheError):
+    """Submitted data does not satisfy a form; nothing was changed."""
+
+    code = "validation_failed"
+
+    def __init__(self, message: str, field_errors: list[FieldError], **context: Any):
+        super().__init__(message, **context)
+        self.field_errors = field_errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "field_errors": [e.to_dict() for e in self.field_errors]}
+
+
+class InvalidState(JiaheError):
+    """The operation does not apply to the instance or task in its current state."""
+
+    code = "invalid_state"
+
+
+class DefinitionError(JiaheError):
+    """A process bundle cannot be deployed or parsed; carries lint findings."""
+
+    code = "definition_error"
+
+    def __init__(self, message: str, findings: list | None = None, **context: Any):
+        super().__init__(message, **context)
+        self.findings = findings or []
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "findings": [f.to_dict() for f in self.findings]}
+
+
+class MigrationRefused(JiaheError):
+    code = "migration_refused"
+
+
+class SandboxViolation(JiaheError):
+    """A script or expression tried something the sandbox forbids."""
+
+    code = "sandbox_violation"
+
+
+class SandboxTimeout(SandboxViolation):
+    code = "sandbox_timeout"
+
+
+@dataclass
+class ScriptFailure:
+    """Where a script/condition failed, for incidents."""
+
+    element_id: str
+    message: str
+    line: int | None = None
+    source_line: str | None = None
+    trace: list[str] = field(default_factory=list)

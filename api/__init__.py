@@ -1,0 +1,1 @@
+"""Jiahe's edge: the command line now, the HTTP API (create_app) next."""

@@ -1,0 +1,149 @@
+"""Bundles: the content-hashed unit of deployment (BPMN + DMN + forms + lane map).
+
+A process's bundle holds the BPMN file that defines it, the BPMN files of the processes it
+calls, the DMN files of the decisions it uses, the forms its user tasks name and its catalog
+entry. Changing any of them makes a new version; changing another process's files does not.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from engine.audit import canonical_json
+from engine.definitions.catalog import Catalog
+from engine.definitions.parsing import FORM_PROPERTIES, new_parser
+from engine.errors import DefinitionError
+
+BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+           "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    process_key: str
+    name: str
+    bpmn: dict[str, str]
+    dmn: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)
+    catalog: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"process_key": self.process_key, "name": self.name, "bpmn": self.bpmn,
+                "dmn": self.dmn, "forms": self.forms, "catalog": self.catalog}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Bundle:
+        return cls(raw["process_key"], raw.get("name", ""), dict(raw["bpmn"]), dict(raw.get("dmn", {})),
+                   dict(raw.get("forms", {})), dict(raw.get("catalog", {})))
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(canonical_json(self.to_dict()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ProjectFiles:
+    """The designer's working tree, read once: processes/bpmn, processes/catalog.yaml, forms/."""
+
+    bpmn: dict[str, str]
+    dmn: dict[str, str]
+    forms: dict[str, str]
+    catalog: Catalog
+
+    @classmethod
+    def read(cls, root: Path) -> ProjectFiles:
+        root = Path(root)
+        return cls(
+            bpmn=_read_texts(root / "processes" / "bpmn", "*.bpmn"),
+            dmn=_read_texts(root / "processes" / "bpmn", "*.dmn"),
+            forms=_read_texts(root / "forms", "*.json"),
+            catalog=Catalog.load(root / "processes" / "catalog.yaml"),
+        )
+
+
+def _read_texts(folder: Path, pattern: str) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob(pattern))}
+
+
+def collect_bundles(project: ProjectFiles) -> list[Bundle]:
+    """One bundle per deployable process: those in the catalog, else every executable one."""
+    parser = new_parser()
+    try:
+        for name, text in project.bpmn.items():
+            parser.add_bpmn_str(text.encode("utf-8"), filename=name)
+        for name, text in project.dmn.items():
+            parser.add_dmn_str(text.encode("utf-8"), filename=name)
+    except Exception as exc:  # the lint run before deploy names the details
+        raise DefinitionError(f"process files do not parse: {exc}") from exc
+    keys = _deployable_keys(parser, project.catalog)
+    return [_bundle_for(key, parser, project) for key in keys]
+
+
+def _deployable_keys(parser, catalog: Catalog) -> list[str]:
+    executable = [pid for pid, pp in parser.process_parsers.items() if pp.process_executable]
+    if catalog.processes:
+        missing = sorted(set(catalog.processes) - set(parser.process_parsers))
+        if missing:
+            raise DefinitionError(f"catalog names processes with no BPMN: {', '.join(missing)}")
+        return sorted(catalog.processes)
+    return sorted(executable)
+
+
+def _bundle_for(key: str, parser, project: ProjectFiles) -> Bundle:
+    process_ids = _called_closure(parser, key)
+    bpmn_files = sorted({parser.process_parsers[pid].filename for pid in process_ids})
+    bpmn = {name: project.bpmn[name] for name in bpmn_files}
+    nodes = [parser.process_parsers[pid].node for pid in process_ids]
+    dmn_files = sorted({parser.dmn_parsers[ref].filename for ref in _decision_refs(nodes)
+                        if ref in parser.dmn_parsers})
+    form_names = sorted(_form_names(nodes))
+    missing = [name for name in form_names if name not in project.forms]
+    if missing:
+        raise DefinitionError(f"{key}: forms not found in forms/: {', '.join(missing)}")
+    entry = project.catalog.entry(key)
+    return Bundle(
+        process_key=key,
+        name=entry.name or parser.process_parsers[key].get_name(),
+        bpmn=bpmn,
+        dmn={name: project.dmn[name] for name in dmn_files},
+        forms={name: project.forms[name] for name in form_names},
+        catalog=Catalog(roles={}, processes={key: entry}).to_dict()["processes"][key],
+    )
+
+
+def _called_closure(parser, key: str) -> list[str]:
+    seen, todo = [], [key]
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in parser.process_parsers:
+            continue
+        seen.append(pid)
+        todo.extend(parser.process_parsers[pid].called_element_ids())
+    return seen
+
+
+def _decision_refs(nodes) -> set[str]:
+    refs = set()
+    for node in nodes:
+        for el in node.xpath(".//spiffworkflow:calledDecisionId", namespaces=BPMN_NS):
+            if el.text:
+                refs.add(el.text.strip())
+    return refs
+
+
+def _form_names(nodes) -> set[str]:
+    names = set()
+    for node in nodes:
+        for prop in node.xpath(".//spiffworkflow:property", namespaces=BPMN_NS):
+            if prop.get("name") in FORM_PROPERTIES and prop.get("value"):
+                names.add(prop.get("value").strip())
+    return names
+
+
+def parse_xml_bytes(text: str):
+    return etree.fromstring(text.encode("utf-8"))

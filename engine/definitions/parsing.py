@@ -1,0 +1,97 @@
+"""Parse a deployed bundle into SpiffWorkflow specs, cached per version."""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine.definitions.catalog import LaneRole, ProcessEntry, _process_entry
+
+FORM_SCHEMA = "formJsonSchemaFilename"
+FORM_UI_SCHEMA = "formUiSchemaFilename"
+FORM_PROPERTIES = (FORM_SCHEMA, FORM_UI_SCHEMA)
+
+
+def new_parser() -> SpiffBpmnParser:
+    """SpiffBpmnParser with XSD validation: it alone knows lanes, spiff forms and DMN together."""
+    return SpiffBpmnParser(validator=VALIDATOR)
+
+
+@dataclass
+class ParsedProcess:
+    """Everything the runtime needs of one deployed version."""
+
+    version_id: int
+    key: str
+    name: str
+    version: int
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    forms: dict[str, Any] = field(default_factory=dict)
+    lanes: ProcessEntry | None = None
+
+    def form(self, name: str | None) -> Any:
+        return self.forms.get(name) if name else None
+
+    def lane_role(self, lane: str | None) -> LaneRole | None:
+        return self.lanes.lane_role(lane) if self.lanes else None
+
+    def task_spec(self, name: str):
+        spec = self.spec.task_specs.get(name)
+        if spec is not None:
+            return spec
+        for sub in self.subprocess_specs.values():
+            if sub is not None and name in sub.task_specs:
+                return sub.task_specs[name]
+        return None
+
+    def has_task_spec(self, name: str) -> bool:
+        return self.task_spec(name) is not None
+
+
+def parse_bundle(version_id: int, version: int, bundle: dict) -> ParsedProcess:
+    parser = new_parser()
+    for name, text in bundle["bpmn"].items():
+        parser.add_bpmn_str(text.encode("utf-8"), filename=name)
+    for name, text in bundle.get("dmn", {}).items():
+        parser.add_dmn_str(text.encode("utf-8"), filename=name)
+    key = bundle["process_key"]
+    return ParsedProcess(
+        version_id=version_id,
+        key=key,
+        name=bundle.get("name", key),
+        version=version,
+        spec=parser.get_spec(key),
+        subprocess_specs=parser.get_subprocess_specs(key),
+        forms={name: json.loads(text) for name, text in bundle.get("forms", {}).items()},
+        lanes=_process_entry(key, bundle.get("catalog") or {}, roles={}),
+    )
+
+
+class SpecCache:
+    """Parsed versions by id. Versions never change once deployed, so entries never expire."""
+
+    def __init__(self):
+        self._parsed: dict[int, ParsedProcess] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version_id: int, load: Callable[[], ParsedProcess]) -> ParsedProcess:
+        parsed = self._parsed.get(version_id)
+        if parsed is not None:
+            return parsed
+        with self._lock:
+            if version_id not in self._parsed:
+                self._parsed[version_id] = _warmed(load())
+            return self._parsed[version_id]
+
+
+def _warmed(parsed: ParsedProcess) -> ParsedProcess:
+    # Building one workflow fills the specs' lazily computed attributes, so that threads
+    # sharing the spec afterwards only read it.
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+    BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
+    return parsed

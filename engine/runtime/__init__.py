@@ -1,0 +1,1 @@
+"""The runtime: a facade over SpiffWorkflow that persists every step (no HTTP)."""

@@ -1,0 +1,185 @@
+"""One change to one instance, inside one transaction.
+
+Load (locked) -> act on the workflow -> save: serialized state, task projections, timers,
+message subscriptions, outbox and audit events are written together or not at all.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.clock import using_clock
+from engine.definitions.parsing import ParsedProcess
+from engine.errors import Conflict, NotFound
+from engine.runtime import projections
+from engine.store import repository as repo
+from engine.store.models import HumanTask, Incident, MessageOutbox, ProcessInstance
+
+log = logging.getLogger(__name__)
+
+FINISHED = ("completed", "terminated")
+
+
+@dataclass
+class InstanceChange:
+    runtime: Any
+    session: Any
+    row: ProcessInstance
+    parsed: ParsedProcess
+    actor: str
+    now: datetime
+    _workflow: Any = None
+    events: list[tuple[str, str | None, dict]] = field(default_factory=list)
+    dirty: bool = False
+
+    # -- workflow ------------------------------------------------------------------------
+    @property
+    def workflow(self):
+        if self._workflow is None:
+            self._workflow = self.runtime.codec.loads(self.row.serialized, self.parsed,
+                                                      self.runtime.script_engine)
+            self.dirty = True
+        return self._workflow
+
+    def adopt(self, workflow) -> None:
+        self._workflow, self.dirty = workflow, True
+
+    def spiff_task(self, task_id: str):
+        task = self.workflow.get_task_from_id(UUID(task_id))
+        if task is None:
+            raise NotFound(f"task {task_id} is not part of instance {self.row.id}", task=task_id)
+        return task
+
+    def emit(self, type_: str, task_id: str | None = None, **data: Any) -> None:
+        self.events.append((type_, task_id, data))
+
+    def require_status(self, *allowed: str) -> None:
+        if self.row.status not in allowed:
+            raise Conflict(f"instance {self.row.id} is {self.row.status}; this needs {' or '.join(allowed)}",
+                           instance=self.row.id, status=self.row.status)
+
+    # -- running -------------------------------------------------------------------------
+    def advance(self) -> None:
+        """Run engine steps; a failing script or condition becomes an incident, nothing is lost."""
+        try:
+            with using_clock(self.runtime.clock):
+                self.workflow.do_engine_steps()
+        except (SpiffWorkflowException, WorkflowException) as exc:
+            self._record_incident(exc)
+
+    def refresh_timers(self) -> None:
+        before = projections.waiting_timers(self.workflow)
+        try:
+            with using_clock(self.runtime.clock):
+                self.workflow.refresh_timers()
+        except (SpiffWorkflowException, WorkflowException) as exc:
+            self._record_incident(exc)
+            return
+        after = projections.waiting_timers(self.workflow)
+        for task_id, name in before.items():
+            if task_id not in after:
+                self.emit("timer_fired", task_id, name=name)
+        self.advance()
+
+    def _record_incident(self, exc: Exception) -> None:
+        task = getattr(exc, "task", None) or self._error_task()
+        element_id = task.task_spec.name if task is not None else None
+        message = _incident_message(exc)
+        incident = Incident(instance_id=self.row.id, task_id=str(task.id) if task else None,
+                            element_id=element_id, message=message,
+                            line=getattr(exc, "line_number", None) or None,
+                            source_line=getattr(exc, "error_line", None) or None, created_at=self.now)
+        self.session.add(incident)
+        self.row.status = "incident"
+        self.emit("incident", str(task.id) if task else None, element_id=element_id, message=message,
+                  line=incident.line)
+        log.warning("incident on %s at %s: %s", self.row.id, element_id, message)
+
+    def _error_task(self):
+        return self.workflow.get_next_task(state=TaskState.ERROR)
+
+    # -- saving --------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.dirty:
+            self._drain_thrown_messages()
+            self._sync_tasks()
+            self._sync_waits()
+            if self.workflow.completed and self.row.status == "running":
+                self.row.status, self.row.ended_at = "completed", self.now
+                self.emit("instance_completed", data=_plain(self.workflow.data))
+            self.row.serialized = self.runtime.codec.dumps(self.workflow)
+        repo.touch(self.row, self.now)
+        self.session.flush()
+        for type_, task_id, data in self.events:
+            repo.append_audit(self.session, self.row.id, at=self.now, type_=type_, actor=self.actor,
+                              task_id=task_id, data=data, postgres=self.runtime.store.is_postgres)
+        self.events.clear()
+
+    def _drain_thrown_messages(self) -> None:
+        for event in self.workflow.get_events():
+            name = event.event_definition.name
+            self.session.add(MessageOutbox(source_instance_id=self.row.id, message_name=name,
+                                           payload=_plain(event.payload or {}),
+                                           correlations=_plain(event.correlations or {}), created_at=self.now))
+            self.emit("message_sent", name=name, correlations=_plain(event.correlations or {}))
+            self.runtime._outbox_dirty = True
+
+    def _sync_tasks(self) -> None:
+        ready = {t.id: t for t in projections.ready_human_tasks(self.workflow, self.runtime.sandbox, self.now)}
+        open_rows = {r.id: r for r in repo.open_tasks(self.session, self.row.id)}
+        for task_id, row in open_rows.items():
+            if task_id not in ready and row.state in ("ready", "suspended"):
+                row.state, row.ended_at = "cancelled", self.now
+                self.emit("task_cancelled", task_id, name=row.task_spec)
+        for task_id, task in ready.items():
+            if task_id not in open_rows:
+                self._add_task_row(task)
+
+    def _add_task_row(self, task: projections.ReadyTask) -> None:
+        lane_role = self.parsed.lane_role(task.lane)
+        role = lane_role.role if lane_role else None
+        level = lane_role.level if lane_role else None
+        org_unit = self.runtime.router.route(self.row, lane_role, self._data_for_routing())
+        existing = self.session.get(HumanTask, task.id)
+        if existing is not None:  # a loop or reset readied the same task id again
+            self.session.delete(existing)
+            self.session.flush([existing])
+        self.session.add(HumanTask(
+            id=task.id, instance_id=self.row.id, process_key=self.row.process_key, task_spec=task.spec_name,
+            title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,
+            state="ready" if self.row.status != "suspended" else "suspended", due_at=task.due_at,
+            priority=task.priority, form=task.form, created_at=self.now))
+        self.emit("task_ready", task.id, name=task.spec_name, title=task.title, role=role,
+                  org_unit=org_unit, due_at=task.due_at.isoformat() if task.due_at else None)
+
+    def _data_for_routing(self) -> dict:
+        return dict(self.workflow.data or {}) | dict(self.workflow.last_task.data if self.workflow.last_task else {})
+
+    def _sync_waits(self) -> None:
+        finished = self.row.status in FINISHED
+        self.row.next_due_at = None if finished else projections.next_due_at(self.workflow)
+        subs = [] if finished else projections.message_subscriptions(self.workflow, self.runtime.sandbox)
+        repo.replace_subscriptions(self.session, self.row.id, subs)
+
+
+def _incident_message(exc: Exception) -> str:
+    text = str(exc)
+    notes = getattr(exc, "__notes__", None) or getattr(exc, "notes", None)
+    if notes:
+        text += " | " + " | ".join(str(n) for n in notes)
+    return text[:4000]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy of workflow data for audit and outbox rows."""
+    import json
+
+    from engine.audit import canonical_json
+
+    return json.loads(canonical_json(value))

@@ -1,0 +1,52 @@
+"""Deploying the designer's tree: lint it, then store each changed bundle as a new version."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.definitions.bundle import Bundle, ProjectFiles, collect_bundles
+from engine.errors import DefinitionError
+from engine.store import repository as repo
+from engine.store.models import ProcessVersion
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_key: str
+    version: int
+    content_hash: str
+    created: bool
+
+
+def lint_project(project: ProjectFiles) -> list:
+    from engine.lint import lint_bundle
+
+    files = {name: text.encode("utf-8") for name, text in {**project.bpmn, **project.dmn}.items()}
+    forms = {name: text.encode("utf-8") for name, text in project.forms.items()}
+    return lint_bundle(files, catalog=project.catalog, forms=forms)
+
+
+def deploy_project(runtime, project: ProjectFiles | Path, *, actor: str) -> list[Deployed]:
+    if not isinstance(project, ProjectFiles):
+        project = ProjectFiles.read(Path(project))
+    errors = [f for f in lint_project(project) if f.severity == "error"]
+    if errors:
+        raise DefinitionError(f"{len(errors)} lint error(s); nothing was deployed", findings=errors)
+    bundles = collect_bundles(project)
+    with runtime.store.write() as session:
+        return [_deploy_bundle(runtime, session, bundle, actor) for bundle in bundles]
+
+
+def _deploy_bundle(runtime, session, bundle: Bundle, actor: str) -> Deployed:
+    latest = repo.latest_version(session, bundle.process_key)
+    digest = bundle.content_hash
+    if latest is not None and latest.content_hash == digest:
+        return Deployed(bundle.process_key, latest.version, digest, created=False)
+    number = (latest.version if latest else 0) + 1
+    now = runtime.clock.now()
+    session.add(ProcessVersion(process_key=bundle.process_key, version=number, name=bundle.name,
+                               content_hash=digest, bundle=bundle.to_dict(), deployed_at=now, deployed_by=actor))
+    repo.append_audit(session, "system", at=now, type_="process_deployed", actor=actor,
+                      data={"process": bundle.process_key, "version": number, "hash": digest},
+                      postgres=runtime.store.is_postgres)
+    return Deployed(bundle.process_key, number, digest, created=True)

@@ -1,0 +1,160 @@
+"""What the database keeps beside a workflow: ready human tasks, the next timer, and the
+messages it waits for. Computed from the live workflow after every change."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.audit import canonical_json
+from engine.definitions.parsing import FORM_SCHEMA, ParsedProcess
+
+TIMER_TYPES = ("DurationTimerEventDefinition", "TimeDateEventDefinition", "CycleTimerEventDefinition")
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: str
+    spec_name: str
+    title: str
+    lane: str | None
+    form: str | None
+    due_at: datetime | None
+    priority: int
+    properties: dict
+
+
+def task_properties(task_spec) -> dict[str, str]:
+    return dict((getattr(task_spec, "extensions", None) or {}).get("properties") or {})
+
+
+def ready_human_tasks(workflow, sandbox, now: datetime) -> list[ReadyTask]:
+    return [_ready_task(t, sandbox, now) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+
+def _ready_task(task, sandbox, now: datetime) -> ReadyTask:
+    spec = task.task_spec
+    props = task_properties(spec)
+    return ReadyTask(
+        id=str(task.id),
+        spec_name=spec.name,
+        title=spec.bpmn_name or spec.name,
+        lane=getattr(spec, "lane", None),
+        form=props.get(FORM_SCHEMA),
+        due_at=_due_at(task, props, sandbox, now),
+        priority=_priority(task, props, sandbox),
+        properties=props,
+    )
+
+
+def _due_at(task, props: dict, sandbox, now: datetime) -> datetime | None:
+    expression = props.get("dueAt")
+    if expression:
+        value = sandbox.evaluate(expression, dict(task.data))
+        return to_datetime(value, now)
+    return boundary_deadline(task)
+
+
+def boundary_deadline(task) -> datetime | None:
+    """The earliest interrupting timer attached to the task: when it fires, the task is gone."""
+    parent = task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    times = [timer_time(c) for c in parent.children
+             if c is not task and getattr(c.task_spec, "cancel_activity", False)
+             and isinstance(getattr(c.task_spec, "event_definition", None), TimerEventDefinition)]
+    times = [t for t in times if t is not None]
+    return min(times) if times else None
+
+
+def timer_time(task) -> datetime | None:
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):
+        value = value.get("next") if value.get("cycles") != 0 else None
+    if not value:
+        return None
+    try:
+        return TimerEventDefinition.get_datetime(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _priority(task, props: dict, sandbox) -> int:
+    expression = props.get("priority")
+    if not expression:
+        return 0
+    try:
+        return int(sandbox.evaluate(expression, dict(task.data)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def to_datetime(value: Any, now: datetime) -> datetime | None:
+    """Due dates from expressions: a datetime, a date, an ISO string, or an ISO duration from now."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time(23, 59, 59), tzinfo=timezone.utc)
+    if isinstance(value, timedelta):
+        return now + value
+    text = str(value).strip()
+    if text.upper().startswith("P"):
+        parsed = TimerEventDefinition.parse_iso_duration(text)
+        return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
+    if len(text) == 10:
+        return to_datetime(date.fromisoformat(text), now)
+    return TimerEventDefinition.get_datetime(text)
+
+
+def next_due_at(workflow) -> datetime | None:
+    times = [timer_time(t) for t in workflow.event_manager.tasks.values()
+             if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
+    times = [t for t in times if t is not None]
+    return min(times) if times else None
+
+
+def waiting_timers(workflow) -> dict[str, str]:
+    """id -> name of the timer events waiting now (to tell which fired)."""
+    return {str(t.id): (t.task_spec.bpmn_name or t.task_spec.name)
+            for t in workflow.event_manager.tasks.values()
+            if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+            and t.has_state(TaskState.WAITING)}
+
+
+def message_subscriptions(workflow, sandbox) -> list[tuple[str, str, str]]:
+    subs = []
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, MessageEventDefinition) and task.has_state(TaskState.WAITING):
+            subs.append((str(task.id), definition.name, expected_correlation(definition, task, sandbox)))
+    return subs
+
+
+def expected_correlation(definition, task, sandbox) -> str:
+    """The receiver's side of correlation: its retrieval expressions over its own data."""
+    values = {}
+    for prop in definition.correlation_properties:
+        try:
+            values[prop.name] = sandbox.evaluate(prop.retrieval_expression, dict(task.data))
+        except Exception:  # an unresolvable key matches nothing rather than everything
+            values[prop.name] = {"unresolved": prop.retrieval_expression}
+    return correlation_key(values)
+
+
+def message_correlation(correlations: dict) -> str:
+    """The sender's side: SpiffWorkflow groups values by correlation key; flatten them."""
+    values = {}
+    for props in (correlations or {}).values():
+        values.update(props or {})
+    return correlation_key(values)
+
+
+def correlation_key(values: dict) -> str:
+    return canonical_json(values) if values else ""

@@ -1,0 +1,126 @@
+"""Database connection, transactions and migrations.
+
+SQLite: write transactions start with BEGIN IMMEDIATE so two writers queue instead of one
+failing half-way; WAL lets readers go on meanwhile. PostgreSQL: rows are locked with
+SELECT ... FOR UPDATE by the repositories.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict
+
+DEFAULT_SQLITE_PATH = Path("var") / "jiahe.sqlite3"
+
+
+def database_url_from_env(default_path: Path | None = None) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return normalise_url(url)
+    path = Path(default_path or os.environ.get("JIAHE_DB_PATH") or DEFAULT_SQLITE_PATH)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """Let users write postgresql://; we drive it with psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Store:
+    """Owns the SQLAlchemy engine and hands out transactions."""
+
+    def __init__(self, url: str, *, schema: str | None = None, echo: bool = False):
+        self.url = normalise_url(url)
+        self.schema = schema
+        self.engine = _make_engine(self.url, schema, echo)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One atomic unit of work: commits at the end, rolls back on any error."""
+        with translate_db_errors(), self._writer() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    def upgrade(self) -> None:
+        from engine.store.migrate import upgrade
+
+        upgrade(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextlib.contextmanager
+def translate_db_errors() -> Iterator[None]:
+    try:
+        yield
+    except StaleDataError as exc:
+        raise Conflict("the record was changed by someone else; reload and try again") from exc
+    except IntegrityError as exc:
+        raise Conflict(f"conflicting write: {exc.orig}") from exc
+    except OperationalError as exc:
+        if "locked" in str(exc.orig).lower() or "could not obtain lock" in str(exc.orig).lower():
+            raise Conflict("the database is busy with a conflicting change; try again") from exc
+        raise
+
+
+def _make_engine(url: str, schema: str | None, echo: bool) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+    if schema:
+        _pin_search_path(engine, schema)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control from pysqlite so that we can say BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _pin_search_path(engine: Engine, schema: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f'SET search_path TO "{schema}"')
+        dbapi_connection.commit()

@@ -1,0 +1,215 @@
+"""Queries and writes on one Session. The runtime composes these inside one transaction."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from engine.audit import GENESIS, AuditRecord, canonical_json, event_hash
+from engine.errors import NotFound
+from engine.store.models import (
+    AuditEvent,
+    AuditHead,
+    HumanTask,
+    Incident,
+    MessageOutbox,
+    MessageSubscription,
+    ProcessInstance,
+    ProcessVersion,
+)
+
+OPEN_TASK_STATES = ("ready", "suspended", "error")
+
+
+# -- process versions -------------------------------------------------------------------
+
+def latest_version(session: Session, process_key: str) -> ProcessVersion | None:
+    stmt = (select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+            .order_by(ProcessVersion.version.desc()).limit(1))
+    return session.scalars(stmt).first()
+
+
+def version_by_number(session: Session, process_key: str, version: int) -> ProcessVersion:
+    row = session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_key == process_key, ProcessVersion.version == version)).first()
+    if row is None:
+        raise NotFound(f"process {process_key} has no version {version}", process=process_key)
+    return row
+
+
+def version_by_id(session: Session, version_id: int) -> ProcessVersion:
+    row = session.get(ProcessVersion, version_id)
+    if row is None:
+        raise NotFound(f"process version {version_id} does not exist")
+    return row
+
+
+def all_versions(session: Session) -> Sequence[ProcessVersion]:
+    return session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_key, ProcessVersion.version)).all()
+
+
+def latest_versions(session: Session) -> list[ProcessVersion]:
+    newest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("v"))
+              .group_by(ProcessVersion.process_key).subquery())
+    stmt = select(ProcessVersion).join(
+        newest, (ProcessVersion.process_key == newest.c.process_key) & (ProcessVersion.version == newest.c.v))
+    return list(session.scalars(stmt.order_by(ProcessVersion.process_key)))
+
+
+# -- instances ----------------------------------------------------------------------------
+
+def instance_for_update(session: Session, instance_id: str, postgres: bool) -> ProcessInstance:
+    stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+    if postgres:
+        stmt = stmt.with_for_update()
+    row = session.scalars(stmt).first()
+    if row is None:
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
+    return row
+
+
+def touch(row: ProcessInstance, now: datetime) -> None:
+    """Mark the instance changed even when no column differs, so its row version moves on
+    and every reader holding the old version gets a conflict."""
+    row.updated_at = now
+    flag_modified(row, "updated_at")
+
+
+def get_instance(session: Session, instance_id: str) -> ProcessInstance:
+    row = session.get(ProcessInstance, instance_id)
+    if row is None:
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
+    return row
+
+
+def instance_by_business_key(session: Session, business_key: str) -> ProcessInstance | None:
+    return session.scalars(select(ProcessInstance).where(ProcessInstance.business_key == business_key)).first()
+
+
+def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: Iterable[str] = ()) -> str | None:
+    """Lock one running instance whose timer is due; other workers skip it (PostgreSQL)."""
+    stmt = (select(ProcessInstance.id)
+            .where(ProcessInstance.status == "running", ProcessInstance.next_due_at <= now)
+            .order_by(ProcessInstance.next_due_at).limit(1))
+    skip = list(skip)
+    if skip:
+        stmt = stmt.where(ProcessInstance.id.not_in(skip))
+    if postgres:
+        stmt = stmt.with_for_update(skip_locked=True)
+    return session.scalars(stmt).first()
+
+
+# -- human tasks --------------------------------------------------------------------------
+
+def open_tasks(session: Session, instance_id: str) -> list[HumanTask]:
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state.in_(OPEN_TASK_STATES))
+    return list(session.scalars(stmt))
+
+
+def tasks_of(session: Session, instance_id: str) -> list[HumanTask]:
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.created_at)
+    return list(session.scalars(stmt))
+
+
+def get_task(session: Session, task_id: str) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist", task=task_id)
+    return row
+
+
+def set_open_task_state(session: Session, instance_id: str, from_states: tuple[str, ...], to_state: str) -> None:
+    session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id,
+                                            HumanTask.state.in_(from_states)).values(state=to_state))
+
+
+# -- messages -----------------------------------------------------------------------------
+
+def replace_subscriptions(session: Session, instance_id: str, subs: list[tuple[str, str, str]]) -> None:
+    existing = {(s.task_id, s.message_name, s.correlation): s for s in session.scalars(
+        select(MessageSubscription).where(MessageSubscription.instance_id == instance_id))}
+    wanted = set(subs)
+    for key, row in existing.items():
+        if key not in wanted:
+            session.delete(row)
+    for task_id, name, correlation in wanted - set(existing):
+        session.add(MessageSubscription(instance_id=instance_id, task_id=task_id,
+                                        message_name=name, correlation=correlation))
+
+
+def subscribers(session: Session, message_name: str, correlation: str) -> list[str]:
+    stmt = (select(MessageSubscription.instance_id)
+            .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
+            .where(MessageSubscription.message_name == message_name,
+                   MessageSubscription.correlation == correlation,
+                   ProcessInstance.status == "running")
+            .distinct())
+    return list(session.scalars(stmt))
+
+
+def pending_outbox(session: Session, limit: int = 100, postgres: bool = False) -> list[MessageOutbox]:
+    stmt = (select(MessageOutbox).where(MessageOutbox.delivered_at.is_(None))
+            .order_by(MessageOutbox.id).limit(limit))
+    if postgres:
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.scalars(stmt))
+
+
+# -- incidents ----------------------------------------------------------------------------
+
+def open_incidents(session: Session, instance_id: str) -> list[Incident]:
+    stmt = select(Incident).where(Incident.instance_id == instance_id, Incident.resolved_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+# -- audit --------------------------------------------------------------------------------
+
+def append_audit(session: Session, stream: str, *, at: datetime, type_: str, actor: str,
+                 task_id: str | None = None, data: dict | None = None, postgres: bool = False) -> AuditEvent:
+    head = _audit_head(session, stream, postgres)
+    seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    # Hash exactly what the database will give back: UTC time, JSON-plain data.
+    at = at.astimezone(timezone.utc)
+    data = json.loads(canonical_json(data or {}))
+    digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev)
+    event = AuditEvent(stream=stream, seq=seq, at=at, type=type_, actor=actor, task_id=task_id,
+                       data=data, prev_hash=prev, hash=digest)
+    session.add(event)
+    if head is None:
+        session.add(AuditHead(stream=stream, seq=seq, hash=digest))
+    else:
+        head.seq, head.hash = seq, digest
+    session.flush([event] + ([head] if head else []))
+    return event
+
+
+def _audit_head(session: Session, stream: str, postgres: bool) -> AuditHead | None:
+    stmt = select(AuditHead).where(AuditHead.stream == stream)
+    if postgres:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def audit_records(session: Session, stream: str) -> list[AuditRecord]:
+    stmt = select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq, AuditEvent.id)
+    return [_record(e) for e in session.scalars(stmt)]
+
+
+def audit_head(session: Session, stream: str) -> tuple[int | None, str | None]:
+    head = session.get(AuditHead, stream)
+    return (head.seq, head.hash) if head else (None, None)
+
+
+def audit_streams(session: Session) -> list[str]:
+    heads = set(session.scalars(select(AuditHead.stream)))
+    events = set(session.scalars(select(AuditEvent.stream).distinct()))
+    return sorted(heads | events)
+
+
+def _record(e: AuditEvent) -> AuditRecord:
+    return AuditRecord(stream=e.stream, seq=e.seq, at=e.at, type=e.type, actor=e.actor,
+                       task_id=e.task_id, data=e.data, prev_hash=e.prev_hash, hash=e.hash)

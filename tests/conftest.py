@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from engine.clock import ManualClock
+from tests.databases import PostgresSchema, postgres_unavailable_reason, sqlite_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_ROOT = Path(__file__).parent.parent
+
+_pg_reason: list = []
+
+
+def _postgres_reason() -> str | None:
+    if not _pg_reason:
+        _pg_reason.append(postgres_unavailable_reason())
+    return _pg_reason[0]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    """A migrated, empty database: a SQLite file, and PostgreSQL where it answers."""
+    if request.param == "sqlite":
+        s = sqlite_store(tmp_path / "jiahe.sqlite3")
+        yield s
+        s.dispose()
+        return
+    reason = _postgres_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = PostgresSchema()
+    s = schema.create()
+    try:
+        yield s
+    finally:
+        s.dispose()
+        schema.drop()
+
+
+@pytest.fixture
+def sqlite_only_store(tmp_path):
+    s = sqlite_store(tmp_path / "jiahe.sqlite3")
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from engine.runtime.auditing import timeline
+from engine.store.models import MessageOutbox
+from tests.integration.conftest import ready
+
+
+def test_a_message_reaches_the_instance_waiting_with_the_same_correlation_key(runtime):
+    waiting_a = runtime.start("messaging_receiver", actor="c", org_unit="g", data={"case_ref": "JH-A"})
+    waiting_b = runtime.start("messaging_receiver", actor="c", org_unit="g", data={"case_ref": "JH-B"})
+    sender = runtime.start("messaging_sender", actor="c", org_unit="g",
+                           data={"case_ref": "JH-B", "ruling": "准予保护令", "household_id": "H-1"})
+    assert sender.status == "completed"
+    got = runtime.instance(waiting_b.id)
+    assert got.data["ruling_message"] == {"case_ref": "JH-B", "ruling": "准予保护令"}
+    assert ready(got, "read_ruling")
+    assert not runtime.instance(waiting_a.id).ready_task("read_ruling")
+    received = [e for e in timeline(runtime.store, waiting_b.id) if e.type == "message_received"]
+    assert received[0].data["source"] == sender.id
+
+
+def test_a_message_start_event_starts_a_new_instance_with_the_payload(runtime):
+    sender = runtime.start("messaging_sender", actor="c", org_unit="grid-9",
+                           data={"case_ref": "none", "ruling": "-", "household_id": "H-42"})
+    with runtime.store.read() as session:
+        rows = session.query(MessageOutbox).order_by(MessageOutbox.id).all()
+        risk = [r for r in rows if r.message_name == "risk_found"][0]
+        assert risk.delivered_at is not None
+        started_id = risk.result.removeprefix("delivered to ")
+    started = runtime.instance(started_id)
+    assert started.process_key == "messaging_started" and started.org_unit == "grid-9"
+    assert started.data["finding"] == {"household_id": "H-42"}
+    assert ready(started, "handle_finding")
+    assert sender.status == "completed"
+
+
+def test_an_unmatched_message_stays_in_the_outbox_until_a_receiver_waits(runtime):
+    runtime.start("messaging_sender", actor="c", org_unit="g",
+                  data={"case_ref": "LATE", "ruling": "驳回", "household_id": "H-2"})
+    with runtime.store.read() as session:
+        ruling = session.query(MessageOutbox).filter_by(message_name="court_ruling").one()
+        assert ruling.delivered_at is None and ruling.result == "no receiver yet"
+    late = runtime.start("messaging_receiver", actor="c", org_unit="g", data={"case_ref": "LATE"})
+    assert runtime.instance(late.id).data["ruling_message"]["ruling"] == "驳回"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Iterator, Protocol
+from typing import Protocol
 
 
 class Clock(Protocol):

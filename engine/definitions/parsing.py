@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
@@ -93,5 +94,22 @@ def _warmed(parsed: ParsedProcess) -> ParsedProcess:
     # sharing the spec afterwards only read it.
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
+    for spec in [parsed.spec, *[s for s in parsed.subprocess_specs.values() if s is not None]]:
+        _connect_loop_children(spec)
     BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
     return parsed
+
+
+def _connect_loop_children(spec) -> None:
+    """Loop and multi-instance tasks learn that a child finished through a signal that
+    SpiffWorkflow connects when the first child is created, or when its serializer restores
+    a spec. Our specs are parsed, not restored, so a workflow loaded mid-loop by a fresh
+    process would never merge its child and would stall: connect them up front."""
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+
+    for task_spec in spec.task_specs.values():
+        child_name = getattr(task_spec, "task_spec", None)
+        if isinstance(task_spec, LoopTask) and child_name in spec.task_specs:
+            child = spec.task_specs[child_name]
+            if not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)

@@ -34,6 +34,7 @@ class InstanceChange:
     parsed: ParsedProcess
     actor: str
     now: datetime
+    audit_head: Any = None
     _workflow: Any = None
     events: list[tuple[str, str | None, dict]] = field(default_factory=list)
     dirty: bool = False
@@ -55,6 +56,11 @@ class InstanceChange:
         if task is None:
             raise NotFound(f"task {task_id} is not part of instance {self.row.id}", task=task_id)
         return task
+
+    def view(self):
+        from engine.runtime.runtime import build_view
+
+        return build_view(self.session, self.row, self.parsed, self.workflow)
 
     def emit(self, type_: str, task_id: str | None = None, **data: Any) -> None:
         self.events.append((type_, task_id, data))
@@ -106,6 +112,10 @@ class InstanceChange:
 
     # -- saving --------------------------------------------------------------------------
     def save(self) -> None:
+        with self.session.no_autoflush:
+            self._save()
+
+    def _save(self) -> None:
         if self.dirty:
             self._drain_thrown_messages()
             self._sync_tasks()
@@ -115,11 +125,16 @@ class InstanceChange:
                 self.emit("instance_completed", data=_plain(self.workflow.data))
             self.row.serialized = self.runtime.codec.dumps(self.workflow)
         repo.touch(self.row, self.now)
+        self.audit_head = repo.append_audit_events(
+            self.session, self.row.id, at=self.now, actor=self.actor, events=self.events,
+            postgres=self.runtime.store.is_postgres, head=self.audit_head)
         self.session.flush()
-        for type_, task_id, data in self.events:
-            repo.append_audit(self.session, self.row.id, at=self.now, type_=type_, actor=self.actor,
-                              task_id=task_id, data=data, postgres=self.runtime.store.is_postgres)
         self.events.clear()
+
+    def open_task_rows(self) -> list[HumanTask]:
+        """The task rows still open, by the ids kept on the instance (no query when cached)."""
+        rows = [self.session.get(HumanTask, task_id) for task_id in self.row.open_task_ids or []]
+        return [r for r in rows if r is not None and r.state in repo.OPEN_TASK_STATES]
 
     def _drain_thrown_messages(self) -> None:
         for event in self.workflow.get_events():
@@ -132,24 +147,21 @@ class InstanceChange:
 
     def _sync_tasks(self) -> None:
         ready = {t.id: t for t in projections.ready_human_tasks(self.workflow, self.runtime.sandbox, self.now)}
-        open_rows = {r.id: r for r in repo.open_tasks(self.session, self.row.id)}
-        for task_id, row in open_rows.items():
-            if task_id not in ready and row.state in ("ready", "suspended"):
+        known = set(self.row.open_task_ids or [])
+        for row in self.open_task_rows():
+            if row.id not in ready and row.state in ("ready", "suspended"):
                 row.state, row.ended_at = "cancelled", self.now
-                self.emit("task_cancelled", task_id, name=row.task_spec)
+                self.emit("task_cancelled", row.id, name=row.task_spec)
         for task_id, task in ready.items():
-            if task_id not in open_rows:
+            if task_id not in known:
                 self._add_task_row(task)
+        self.row.open_task_ids = sorted(ready)
 
     def _add_task_row(self, task: projections.ReadyTask) -> None:
         lane_role = self.parsed.lane_role(task.lane)
         role = lane_role.role if lane_role else None
         level = lane_role.level if lane_role else None
         org_unit = self.runtime.router.route(self.row, lane_role, self._data_for_routing())
-        existing = self.session.get(HumanTask, task.id)
-        if existing is not None:  # a loop or reset readied the same task id again
-            self.session.delete(existing)
-            self.session.flush([existing])
         self.session.add(HumanTask(
             id=task.id, instance_id=self.row.id, process_key=self.row.process_key, task_spec=task.spec_name,
             title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,
@@ -165,7 +177,12 @@ class InstanceChange:
         finished = self.row.status in FINISHED
         self.row.next_due_at = None if finished else projections.next_due_at(self.workflow)
         subs = [] if finished else projections.message_subscriptions(self.workflow, self.runtime.sandbox)
-        repo.replace_subscriptions(self.session, self.row.id, subs)
+        signature = projections.subscriptions_signature(subs)
+        if signature != self.row.waits_signature:  # most changes touch no message wait
+            repo.replace_subscriptions(self.session, self.row.id, subs)
+            self.row.waits_signature = signature
+            if subs:  # a message that found no receiver may be waiting for this one
+                self.runtime._outbox_dirty = True
 
 
 def _incident_message(exc: Exception) -> str:

@@ -10,9 +10,9 @@ import logging
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
+from engine.runtime.projections import message_correlation
 from engine.store import repository as repo
 from engine.store.models import MessageOutbox
-from engine.runtime.projections import message_correlation
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine.audit import canonical_json
-from engine.definitions.parsing import FORM_SCHEMA, ParsedProcess
+from engine.definitions.parsing import FORM_SCHEMA
 
 TIMER_TYPES = ("DurationTimerEventDefinition", "TimeDateEventDefinition", "CycleTimerEventDefinition")
 
@@ -42,14 +42,19 @@ def _ready_task(task, sandbox, now: datetime) -> ReadyTask:
     props = task_properties(spec)
     return ReadyTask(
         id=str(task.id),
-        spec_name=spec.name,
-        title=spec.bpmn_name or spec.name,
+        spec_name=element_id(spec),
+        title=spec.bpmn_name or element_id(spec),
         lane=getattr(spec, "lane", None),
         form=props.get(FORM_SCHEMA),
         due_at=_due_at(task, props, sandbox, now),
         priority=_priority(task, props, sandbox),
         properties=props,
     )
+
+
+def element_id(task_spec) -> str:
+    """The BPMN element id: loop and multi-instance children carry it under a decorated name."""
+    return getattr(task_spec, "bpmn_id", None) or task_spec.name
 
 
 def _due_at(task, props: dict, sandbox, now: datetime) -> datetime | None:
@@ -158,3 +163,7 @@ def message_correlation(correlations: dict) -> str:
 
 def correlation_key(values: dict) -> str:
     return canonical_json(values) if values else ""
+
+
+def subscriptions_signature(subs: list[tuple[str, str, str]]) -> str:
+    return canonical_json(sorted(subs)) if subs else ""

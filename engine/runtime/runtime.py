@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -16,7 +17,7 @@ from engine.calendar import WorkingCalendar
 from engine.clock import Clock, SystemClock, install_spiff_clock, using_clock
 from engine.definitions.forms import validate_form
 from engine.definitions.parsing import FORM_SCHEMA, ParsedProcess, SpecCache, parse_bundle
-from engine.errors import Conflict, InvalidState, ValidationFailed
+from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.runtime import messaging
 from engine.runtime.change import InstanceChange
 from engine.runtime.codec import WorkflowCodec
@@ -46,6 +47,13 @@ class Runtime:
     def parsed(self, session, version: ProcessVersion) -> ParsedProcess:
         return self.specs.get(version.id, lambda: parse_bundle(version.id, version.version, version.bundle))
 
+    def parsed_by_id(self, session, version_id: int) -> ParsedProcess:
+        def load() -> ParsedProcess:
+            version = repo.version_by_id(session, version_id)
+            return parse_bundle(version.id, version.version, version.bundle)
+
+        return self.specs.get(version_id, load)
+
     def parsed_latest(self, process_key: str) -> ParsedProcess:
         with self.store.read() as session:
             return self.parsed(session, self._latest(session, process_key))
@@ -53,8 +61,6 @@ class Runtime:
     def _latest(self, session, process_key: str) -> ProcessVersion:
         version = repo.latest_version(session, process_key)
         if version is None:
-            from engine.errors import NotFound
-
             raise NotFound(f"process {process_key} is not deployed", process=process_key)
         return version
 
@@ -68,9 +74,8 @@ class Runtime:
                     return self._view(session, existing, created=False)
             change = self._start_in(session, process_key, actor=actor, data=data or {}, org_unit=org_unit,
                                     business_key=business_key, title=title, version=version)
-            view_id = change.row.id
-        self.deliver_messages()
-        return self.instance(view_id)
+            view = change.view()
+        return self._after_commit(view)
 
     def _start_in(self, session, process_key, *, actor, data, org_unit, business_key, title, version,
                   validate: bool = True) -> InstanceChange:
@@ -84,7 +89,7 @@ class Runtime:
                               serialized=b"", created_at=now, updated_at=now, created_by=actor)
         session.add(row)
         session.flush()
-        change = InstanceChange(self, session, row, parsed, actor, now)
+        change = InstanceChange(self, session, row, parsed, actor, now, audit_head=None)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
         change.adopt(workflow)
@@ -110,9 +115,8 @@ class Runtime:
             change.emit("task_completed", task_id, name=task_row.task_spec, data=data)
             change.advance()
             change.save()
-            instance_id = change.row.id
-        self.deliver_messages()
-        return self.instance(instance_id)
+            view = change.view()
+        return self._after_commit(view)
 
     def claim(self, task_id: str, *, actor: str) -> TaskView:
         with self.changing_task(task_id, actor) as (change, task_row):
@@ -166,7 +170,7 @@ class Runtime:
             repo.set_open_task_state(change.session, instance_id, ("ready",), "suspended")
             change.emit("suspended", reason=reason)
             change.save()
-        return self.instance(instance_id)
+            return change.view()
 
     def resume(self, instance_id: str, *, actor: str, reason: str = "") -> InstanceView:
         with self.changing(instance_id, actor) as change:
@@ -176,18 +180,18 @@ class Runtime:
             repo.set_open_task_state(change.session, instance_id, ("suspended",), "ready")
             change.emit("resumed", reason=reason)
             change.save()
-        return self.instance(instance_id)
+            return change.view()
 
     def terminate(self, instance_id: str, *, actor: str, reason: str = "") -> InstanceView:
         with self.changing(instance_id, actor) as change:
             change.require_status("running", "suspended", "incident")
             change.workflow.cancel()
             change.row.status, change.row.ended_at = "terminated", change.now
-            for task_row in repo.open_tasks(change.session, instance_id):
+            for task_row in change.open_task_rows():
                 task_row.state, task_row.ended_at, task_row.ended_by = "cancelled", change.now, actor
             change.emit("terminated", reason=reason)
             change.save()
-        return self.instance(instance_id)
+            return change.view()
 
     def retry(self, instance_id: str, *, actor: str, data: dict | None = None) -> InstanceView:
         """Re-run the failed step of an incident, after an admin has fixed its data."""
@@ -203,15 +207,16 @@ class Runtime:
             change.emit("incident_retried", data=data or {}, tasks=[t.task_spec.name for t in failed])
             change.advance()
             change.save()
-        self.deliver_messages()
-        return self.instance(instance_id)
+            view = change.view()
+        return self._after_commit(view)
 
     def migrate(self, instance_id: str, *, actor: str, version: int | None = None) -> InstanceView:
         from engine.runtime.migration import migrate_instance
 
         with self.changing(instance_id, actor) as change:
             migrate_instance(self, change, version)
-        return self.instance(instance_id)
+            view = change.view()
+        return self._after_commit(view)
 
     # -- timers and messages -------------------------------------------------------------
     def fire_due_timers(self, *, actor: str = "timer", limit: int = 1000) -> int:
@@ -223,7 +228,14 @@ class Runtime:
         return fired
 
     def deliver_messages(self, limit: int = 1000) -> int:
+        self._outbox_dirty = False
         return messaging.deliver_pending(self, limit=limit)
+
+    def _after_commit(self, view: InstanceView) -> InstanceView:
+        """Deliver what the change threw; re-read the view only if delivery touched it."""
+        if self._outbox_dirty and self.deliver_messages():
+            return self.instance(view.id)
+        return view
 
     # -- transactions --------------------------------------------------------------------
     @contextlib.contextmanager
@@ -236,13 +248,14 @@ class Runtime:
         with self.store.write() as session:
             task_row = repo.get_task(session, task_id)
             change = self.open_change(session, task_row.instance_id, actor)
-            session.refresh(task_row)  # re-read under the instance lock
+            if self.store.is_postgres:
+                session.refresh(task_row)  # re-read under the instance lock (SQLite: BEGIN IMMEDIATE did)
             yield change, task_row
 
     def open_change(self, session, instance_id: str, actor: str) -> InstanceChange:
-        row = repo.instance_for_update(session, instance_id, self.store.is_postgres)
-        parsed = self.parsed(session, repo.version_by_id(session, row.version_id))
-        return InstanceChange(self, session, row, parsed, actor, self.clock.now())
+        row, head = repo.instance_for_update(session, instance_id, self.store.is_postgres)
+        return InstanceChange(self, session, row, self.parsed_by_id(session, row.version_id), actor,
+                              self.clock.now(), audit_head=head)
 
     # -- reading -------------------------------------------------------------------------
     def instance(self, instance_id: str) -> InstanceView:
@@ -250,16 +263,9 @@ class Runtime:
             return self._view(session, repo.get_instance(session, instance_id))
 
     def _view(self, session, row: ProcessInstance, created: bool = True) -> InstanceView:
-        version = repo.version_by_id(session, row.version_id)
-        parsed = self.parsed(session, version)
+        parsed = self.parsed_by_id(session, row.version_id)
         workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
-        return InstanceView(
-            id=row.id, process_key=row.process_key, version=version.version, status=row.status,
-            org_unit=row.org_unit, business_key=row.business_key, title=row.title, row_version=row.row_version,
-            created_at=row.created_at, updated_at=row.updated_at, ended_at=row.ended_at,
-            next_due_at=row.next_due_at, data=instance_data(workflow),
-            tasks=[TaskView.of(t) for t in repo.tasks_of(session, row.id)],
-            incidents=[IncidentView.of(i) for i in repo.open_incidents(session, row.id)], created=created)
+        return build_view(session, row, parsed, workflow, created)
 
     def task(self, task_id: str) -> TaskView:
         with self.store.read() as session:
@@ -270,14 +276,10 @@ class Runtime:
         with self.store.read() as session:
             task_row = repo.get_task(session, task_id)
             row = repo.get_instance(session, task_row.instance_id)
-            parsed = self.parsed(session, repo.version_by_id(session, row.version_id))
+            parsed = self.parsed_by_id(session, row.version_id)
             workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
             task = workflow.get_task_from_id(uuid.UUID(task_id))
             return dict(task.data) if task is not None else {}
-
-    def ensure_not_finished(self, view: InstanceView) -> None:
-        if view.status in ("completed", "terminated"):
-            raise InvalidState(f"instance {view.id} is {view.status}")
 
 
 def start_form_name(parsed: ParsedProcess) -> str | None:
@@ -287,6 +289,17 @@ def start_form_name(parsed: ParsedProcess) -> str | None:
             if name:
                 return name
     return None
+
+
+def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, created: bool = True) -> InstanceView:
+    incidents = repo.open_incidents(session, row.id) if row.status in ("incident", "suspended") else []
+    return InstanceView(
+        id=row.id, process_key=row.process_key, version=parsed.version, status=row.status,
+        org_unit=row.org_unit, business_key=row.business_key, title=row.title, row_version=row.row_version,
+        created_at=row.created_at, updated_at=row.updated_at, ended_at=row.ended_at,
+        next_due_at=row.next_due_at, data=instance_data(workflow),
+        tasks=[TaskView.of(t) for t in repo.tasks_of(session, row.id)],
+        incidents=[IncidentView.of(i) for i in incidents], created=created)
 
 
 def instance_data(workflow) -> dict[str, Any]:

@@ -73,6 +73,8 @@ class ProcessInstance(Base):
     serialized: Mapped[bytes] = mapped_column(LargeBinary)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    waits_signature: Mapped[str] = mapped_column(Text, default="")
+    open_task_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]

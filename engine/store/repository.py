@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -62,14 +62,17 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
 
 # -- instances ----------------------------------------------------------------------------
 
-def instance_for_update(session: Session, instance_id: str, postgres: bool) -> ProcessInstance:
-    stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+def instance_for_update(session: Session, instance_id: str, postgres: bool) -> tuple[ProcessInstance, AuditHead | None]:
+    """The instance row, locked, with the head of its audit chain (one round trip)."""
+    stmt = (select(ProcessInstance, AuditHead)
+            .outerjoin(AuditHead, AuditHead.stream == ProcessInstance.id)
+            .where(ProcessInstance.id == instance_id))
     if postgres:
-        stmt = stmt.with_for_update()
-    row = session.scalars(stmt).first()
-    if row is None:
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    found = session.execute(stmt).first()
+    if found is None:
         raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
-    return row
+    return found[0], found[1]
 
 
 def touch(row: ProcessInstance, now: datetime) -> None:
@@ -104,11 +107,6 @@ def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: It
 
 
 # -- human tasks --------------------------------------------------------------------------
-
-def open_tasks(session: Session, instance_id: str) -> list[HumanTask]:
-    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state.in_(OPEN_TASK_STATES))
-    return list(session.scalars(stmt))
-
 
 def tasks_of(session: Session, instance_id: str) -> list[HumanTask]:
     stmt = select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.created_at)
@@ -168,23 +166,40 @@ def open_incidents(session: Session, instance_id: str) -> list[Incident]:
 
 # -- audit --------------------------------------------------------------------------------
 
-def append_audit(session: Session, stream: str, *, at: datetime, type_: str, actor: str,
-                 task_id: str | None = None, data: dict | None = None, postgres: bool = False) -> AuditEvent:
-    head = _audit_head(session, stream, postgres)
-    seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
+_UNREAD = object()
+
+
+def append_audit_events(session: Session, stream: str, *, at: datetime, actor: str,
+                        events: list[tuple[str, str | None, dict]], postgres: bool = False,
+                        head: AuditHead | None | object = _UNREAD) -> AuditHead | None:
+    """Append the events of one change, with one read (unless given) and one write of the
+    chain head. Returns the head."""
+    if not events:
+        return None if head is _UNREAD else head
+    if head is _UNREAD:
+        head = _audit_head(session, stream, postgres)
+    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
     # Hash exactly what the database will give back: UTC time, JSON-plain data.
     at = at.astimezone(timezone.utc)
-    data = json.loads(canonical_json(data or {}))
-    digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev)
-    event = AuditEvent(stream=stream, seq=seq, at=at, type=type_, actor=actor, task_id=task_id,
-                       data=data, prev_hash=prev, hash=digest)
-    session.add(event)
+    for type_, task_id, data in events:
+        seq += 1
+        data = json.loads(canonical_json(data or {}))
+        digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev)
+        session.add(AuditEvent(stream=stream, seq=seq, at=at, type=type_, actor=actor, task_id=task_id,
+                               data=data, prev_hash=prev, hash=digest))
+        prev = digest
     if head is None:
-        session.add(AuditHead(stream=stream, seq=seq, hash=digest))
+        head = AuditHead(stream=stream, seq=seq, hash=prev)
+        session.add(head)
     else:
-        head.seq, head.hash = seq, digest
-    session.flush([event] + ([head] if head else []))
-    return event
+        head.seq, head.hash = seq, prev
+    return head
+
+
+def append_audit(session: Session, stream: str, *, at: datetime, type_: str, actor: str,
+                 task_id: str | None = None, data: dict | None = None, postgres: bool = False) -> None:
+    append_audit_events(session, stream, at=at, actor=actor, events=[(type_, task_id, data or {})],
+                        postgres=postgres)
 
 
 def _audit_head(session: Session, stream: str, postgres: bool) -> AuditHead | None:

@@ -44,9 +44,8 @@ def lint(paths: tuple[Path, ...], as_json: bool) -> None:
     """Check BPMN/DMN/forms (default: processes/ and forms/); exit 1 on any error."""
     from engine.lint import has_errors, lint_paths
 
-    root = _project_root()
-    targets = list(paths) or [root / "processes"]
-    findings = lint_paths(targets, forms_dir=root / "forms")
+    targets = list(paths) or [_project_root() / "processes"]
+    findings = lint_paths(targets)
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:

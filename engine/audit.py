@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 GENESIS = "0" * 64
@@ -48,6 +48,24 @@ def event_hash(stream: str, seq: int, at: datetime, type_: str, actor: str, task
                data: dict[str, Any], prev_hash: str) -> str:
     body = canonical_json([stream, seq, at.isoformat(), type_, actor, task_id, data, prev_hash])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def extend_chain(stream: str, seq: int, prev: str, at: datetime, actor: str,
+                 events: Iterable[tuple[str, str | None, dict[str, Any]]]) -> tuple[list[dict], int, str]:
+    """Rows for `events` appended after (seq, prev); returns them with the new head.
+
+    Data and time are normalised first so the hash covers exactly what storage returns.
+    """
+    at = at.astimezone(timezone.utc)
+    rows = []
+    for type_, task_id, data in events:
+        seq += 1
+        data = json.loads(canonical_json(data or {}))
+        digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev)
+        rows.append({"stream": stream, "seq": seq, "at": at, "type": type_, "actor": actor,
+                     "task_id": task_id, "data": data, "prev_hash": prev, "hash": digest})
+        prev = digest
+    return rows, seq, prev
 
 
 def record_hash(record: AuditRecord) -> str:

@@ -34,10 +34,11 @@ class InstanceChange:
     parsed: ParsedProcess
     actor: str
     now: datetime
-    audit_head: Any = None
     _workflow: Any = None
     events: list[tuple[str, str | None, dict]] = field(default_factory=list)
     dirty: bool = False
+    # The session holds clean objects only weakly: keep the task rows of this change alive.
+    task_rows: dict[str, HumanTask] = field(default_factory=dict)
 
     # -- workflow ------------------------------------------------------------------------
     @property
@@ -60,7 +61,8 @@ class InstanceChange:
     def view(self):
         from engine.runtime.runtime import build_view
 
-        return build_view(self.session, self.row, self.parsed, self.workflow)
+        open_rows = sorted(self.open_task_rows(), key=lambda r: (r.created_at, r.id))
+        return build_view(self.session, self.row, self.parsed, self.workflow, open_tasks=open_rows)
 
     def emit(self, type_: str, task_id: str | None = None, **data: Any) -> None:
         self.events.append((type_, task_id, data))
@@ -125,15 +127,18 @@ class InstanceChange:
                 self.emit("instance_completed", data=_plain(self.workflow.data))
             self.row.serialized = self.runtime.codec.dumps(self.workflow)
         repo.touch(self.row, self.now)
-        self.audit_head = repo.append_audit_events(
-            self.session, self.row.id, at=self.now, actor=self.actor, events=self.events,
-            postgres=self.runtime.store.is_postgres, head=self.audit_head)
+        repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)
         self.session.flush()
         self.events.clear()
 
     def open_task_rows(self) -> list[HumanTask]:
         """The task rows still open, by the ids kept on the instance (no query when cached)."""
-        rows = [self.session.get(HumanTask, task_id) for task_id in self.row.open_task_ids or []]
+        for task_id in self.row.open_task_ids or []:
+            if task_id not in self.task_rows:
+                found = self.session.get(HumanTask, task_id)
+                if found is not None:
+                    self.task_rows[task_id] = found
+        rows = [self.task_rows.get(task_id) for task_id in self.row.open_task_ids or []]
         return [r for r in rows if r is not None and r.state in repo.OPEN_TASK_STATES]
 
     def _drain_thrown_messages(self) -> None:
@@ -162,11 +167,12 @@ class InstanceChange:
         role = lane_role.role if lane_role else None
         level = lane_role.level if lane_role else None
         org_unit = self.runtime.router.route(self.row, lane_role, self._data_for_routing())
-        self.session.add(HumanTask(
+        row = self.task_rows[task.id] = HumanTask(
             id=task.id, instance_id=self.row.id, process_key=self.row.process_key, task_spec=task.spec_name,
             title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,
             state="ready" if self.row.status != "suspended" else "suspended", due_at=task.due_at,
-            priority=task.priority, form=task.form, created_at=self.now))
+            priority=task.priority, form=task.form, created_at=self.now)
+        self.session.add(row)
         self.emit("task_ready", task.id, name=task.spec_name, title=task.title, role=role,
                   org_unit=org_unit, due_at=task.due_at.isoformat() if task.due_at else None)
 

@@ -89,7 +89,7 @@ class Runtime:
                               serialized=b"", created_at=now, updated_at=now, created_by=actor)
         session.add(row)
         session.flush()
-        change = InstanceChange(self, session, row, parsed, actor, now, audit_head=None)
+        change = InstanceChange(self, session, row, parsed, actor, now)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
         change.adopt(workflow)
@@ -246,16 +246,17 @@ class Runtime:
     @contextlib.contextmanager
     def changing_task(self, task_id: str, actor: str):
         with self.store.write() as session:
-            task_row = repo.get_task(session, task_id)
-            change = self.open_change(session, task_row.instance_id, actor)
+            task_row, row = repo.task_for_update(session, task_id, self.store.is_postgres)
             if self.store.is_postgres:
                 session.refresh(task_row)  # re-read under the instance lock (SQLite: BEGIN IMMEDIATE did)
+            change = InstanceChange(self, session, row, self.parsed_by_id(session, row.version_id), actor,
+                                    self.clock.now(), task_rows={task_row.id: task_row})
             yield change, task_row
 
     def open_change(self, session, instance_id: str, actor: str) -> InstanceChange:
-        row, head = repo.instance_for_update(session, instance_id, self.store.is_postgres)
+        row = repo.instance_for_update(session, instance_id, self.store.is_postgres)
         return InstanceChange(self, session, row, self.parsed_by_id(session, row.version_id), actor,
-                              self.clock.now(), audit_head=head)
+                              self.clock.now())
 
     # -- reading -------------------------------------------------------------------------
     def instance(self, instance_id: str) -> InstanceView:
@@ -266,6 +267,11 @@ class Runtime:
         parsed = self.parsed_by_id(session, row.version_id)
         workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
         return build_view(session, row, parsed, workflow, created)
+
+    def task_history(self, instance_id: str) -> list[TaskView]:
+        """Every task the instance ever offered, open or ended, oldest first."""
+        with self.store.read() as session:
+            return [TaskView.of(t) for t in repo.tasks_of(session, instance_id)]
 
     def task(self, task_id: str) -> TaskView:
         with self.store.read() as session:
@@ -291,14 +297,18 @@ def start_form_name(parsed: ParsedProcess) -> str | None:
     return None
 
 
-def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, created: bool = True) -> InstanceView:
+def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, created: bool = True,
+               open_tasks: list | None = None) -> InstanceView:
+    """The instance with its current (open) tasks and open incidents."""
     incidents = repo.open_incidents(session, row.id) if row.status in ("incident", "suspended") else []
+    if open_tasks is None:
+        open_tasks = repo.tasks_of(session, row.id, open_only=True)
     return InstanceView(
         id=row.id, process_key=row.process_key, version=parsed.version, status=row.status,
         org_unit=row.org_unit, business_key=row.business_key, title=row.title, row_version=row.row_version,
         created_at=row.created_at, updated_at=row.updated_at, ended_at=row.ended_at,
         next_due_at=row.next_due_at, data=instance_data(workflow),
-        tasks=[TaskView.of(t) for t in repo.tasks_of(session, row.id)],
+        tasks=[TaskView.of(t) for t in open_tasks],
         incidents=[IncidentView.of(i) for i in incidents], created=created)
 
 

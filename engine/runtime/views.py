@@ -66,7 +66,7 @@ class InstanceView:
     ended_at: datetime | None
     next_due_at: datetime | None
     data: dict = field(default_factory=dict)
-    tasks: list[TaskView] = field(default_factory=list)
+    tasks: list[TaskView] = field(default_factory=list)  # the open ones; history: Runtime.task_history
     incidents: list[IncidentView] = field(default_factory=list)
     created: bool = True
 

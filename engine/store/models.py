@@ -75,6 +75,9 @@ class ProcessInstance(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     waits_signature: Mapped[str] = mapped_column(Text, default="")
     open_task_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Head of this instance's audit chain (see AuditHead for streams without an instance row).
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
@@ -158,7 +161,9 @@ class Incident(Base):
 
 
 class AuditHead(Base):
-    """The last link of each chain: without it, deleting the newest events would go unseen."""
+    """The last link of a chain that has no instance row (the "system" stream). Instances
+    keep theirs in audit_seq/audit_hash. Without a head, deleting the newest events of a
+    chain would go unseen."""
 
     __tablename__ = "audit_head"
 

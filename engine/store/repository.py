@@ -1,15 +1,14 @@
 """Queries and writes on one Session. The runtime composes these inside one transaction."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from engine.audit import GENESIS, AuditRecord, canonical_json, event_hash
+from engine.audit import GENESIS, AuditRecord, extend_chain
 from engine.errors import NotFound
 from engine.store.models import (
     AuditEvent,
@@ -62,17 +61,14 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
 
 # -- instances ----------------------------------------------------------------------------
 
-def instance_for_update(session: Session, instance_id: str, postgres: bool) -> tuple[ProcessInstance, AuditHead | None]:
-    """The instance row, locked, with the head of its audit chain (one round trip)."""
-    stmt = (select(ProcessInstance, AuditHead)
-            .outerjoin(AuditHead, AuditHead.stream == ProcessInstance.id)
-            .where(ProcessInstance.id == instance_id))
+def instance_for_update(session: Session, instance_id: str, postgres: bool) -> ProcessInstance:
+    stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
     if postgres:
-        stmt = stmt.with_for_update(of=ProcessInstance)
-    found = session.execute(stmt).first()
-    if found is None:
+        stmt = stmt.with_for_update()
+    row = session.scalars(stmt).first()
+    if row is None:
         raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
-    return found[0], found[1]
+    return row
 
 
 def touch(row: ProcessInstance, now: datetime) -> None:
@@ -108,9 +104,24 @@ def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: It
 
 # -- human tasks --------------------------------------------------------------------------
 
-def tasks_of(session: Session, instance_id: str) -> list[HumanTask]:
-    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.created_at)
-    return list(session.scalars(stmt))
+def tasks_of(session: Session, instance_id: str, *, open_only: bool = False) -> list[HumanTask]:
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id)
+    if open_only:
+        stmt = stmt.where(HumanTask.state.in_(OPEN_TASK_STATES))
+    return list(session.scalars(stmt.order_by(HumanTask.created_at, HumanTask.id)))
+
+
+def task_for_update(session: Session, task_id: str, postgres: bool) -> tuple[HumanTask, ProcessInstance]:
+    """A task with its instance, the instance locked (one round trip)."""
+    stmt = (select(HumanTask, ProcessInstance)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .where(HumanTask.id == task_id))
+    if postgres:
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    found = session.execute(stmt).first()
+    if found is None:
+        raise NotFound(f"task {task_id} does not exist", task=task_id)
+    return found[0], found[1]
 
 
 def get_task(session: Session, task_id: str) -> HumanTask:
@@ -166,47 +177,33 @@ def open_incidents(session: Session, instance_id: str) -> list[Incident]:
 
 # -- audit --------------------------------------------------------------------------------
 
-_UNREAD = object()
-
-
-def append_audit_events(session: Session, stream: str, *, at: datetime, actor: str,
-                        events: list[tuple[str, str | None, dict]], postgres: bool = False,
-                        head: AuditHead | None | object = _UNREAD) -> AuditHead | None:
-    """Append the events of one change, with one read (unless given) and one write of the
-    chain head. Returns the head."""
+def append_instance_audit(session: Session, row: ProcessInstance, *, at: datetime, actor: str,
+                          events: list[tuple[str, str | None, dict]]) -> None:
+    """Append one change's events to the instance's chain; the head rides on the instance row."""
     if not events:
-        return None if head is _UNREAD else head
-    if head is _UNREAD:
-        head = _audit_head(session, stream, postgres)
-    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
-    # Hash exactly what the database will give back: UTC time, JSON-plain data.
-    at = at.astimezone(timezone.utc)
-    for type_, task_id, data in events:
-        seq += 1
-        data = json.loads(canonical_json(data or {}))
-        digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev)
-        session.add(AuditEvent(stream=stream, seq=seq, at=at, type=type_, actor=actor, task_id=task_id,
-                               data=data, prev_hash=prev, hash=digest))
-        prev = digest
-    if head is None:
-        head = AuditHead(stream=stream, seq=seq, hash=prev)
-        session.add(head)
-    else:
-        head.seq, head.hash = seq, prev
-    return head
+        return
+    rows, row.audit_seq, row.audit_hash = extend_chain(row.id, row.audit_seq or 0, row.audit_hash or GENESIS,
+                                                       at, actor, events)
+    _insert_events(session, rows)
 
 
 def append_audit(session: Session, stream: str, *, at: datetime, type_: str, actor: str,
                  task_id: str | None = None, data: dict | None = None, postgres: bool = False) -> None:
-    append_audit_events(session, stream, at=at, actor=actor, events=[(type_, task_id, data or {})],
-                        postgres=postgres)
-
-
-def _audit_head(session: Session, stream: str, postgres: bool) -> AuditHead | None:
+    """Append one event to a stream without an instance row (e.g. "system")."""
     stmt = select(AuditHead).where(AuditHead.stream == stream)
-    if postgres:
-        stmt = stmt.with_for_update()
-    return session.scalars(stmt).first()
+    head = session.scalars(stmt.with_for_update() if postgres else stmt).first()
+    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    rows, seq, prev = extend_chain(stream, seq, prev, at, actor, [(type_, task_id, data or {})])
+    if head is None:
+        session.add(AuditHead(stream=stream, seq=seq, hash=prev))
+    else:
+        head.seq, head.hash = seq, prev
+    _insert_events(session, rows)
+
+
+def _insert_events(session: Session, rows: list[dict]) -> None:
+    # Plain Core insert: events are never read back in the transaction that writes them.
+    session.connection().execute(AuditEvent.__table__.insert(), rows)
 
 
 def audit_records(session: Session, stream: str) -> list[AuditRecord]:
@@ -215,12 +212,16 @@ def audit_records(session: Session, stream: str) -> list[AuditRecord]:
 
 
 def audit_head(session: Session, stream: str) -> tuple[int | None, str | None]:
+    instance = session.get(ProcessInstance, stream)
+    if instance is not None:
+        return (instance.audit_seq, instance.audit_hash) if instance.audit_seq else (None, None)
     head = session.get(AuditHead, stream)
     return (head.seq, head.hash) if head else (None, None)
 
 
 def audit_streams(session: Session) -> list[str]:
     heads = set(session.scalars(select(AuditHead.stream)))
+    heads |= set(session.scalars(select(ProcessInstance.id).where(ProcessInstance.audit_seq > 0)))
     events = set(session.scalars(select(AuditEvent.stream).distinct()))
     return sorted(heads | events)
 

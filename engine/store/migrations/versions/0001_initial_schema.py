@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 11:41:02.359289
+Create Date: 2026-11-22 11:47:58.304400
 """
 from alembic import op
 import sqlalchemy as sa
@@ -83,6 +83,8 @@ def upgrade() -> None:
     sa.Column('next_due_at', sa.DateTime(), nullable=True),
     sa.Column('waits_signature', sa.Text(), nullable=False),
     sa.Column('open_task_ids', sa.JSON(), nullable=False),
+    sa.Column('audit_seq', sa.Integer(), nullable=False),
+    sa.Column('audit_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('ended_at', sa.DateTime(), nullable=True),

@@ -7,6 +7,7 @@ It lives in processes/catalog.yaml, next to the diagrams, so designers edit it w
     processes:
       dispute_case:
         name: 婚姻家庭纠纷调处
+        commitments: true          # lint: every path keeps 有来必受、有理必果、有果必公
         lanes:
           网格员: {role: grid_worker, level: grid}
 
@@ -37,6 +38,8 @@ class ProcessEntry:
     key: str
     name: str = ""
     lanes: dict[str, LaneRole] = field(default_factory=dict)
+    # A case process must keep the four commitments (lint checks every path); see DOMAIN.md.
+    commitments: bool = False
 
     def lane_role(self, lane_name: str | None, lane_id: str | None = None) -> LaneRole | None:
         for candidate in (lane_name, lane_id):
@@ -81,6 +84,7 @@ class Catalog:
             "processes": {
                 key: {
                     "name": entry.name,
+                    "commitments": entry.commitments,
                     "lanes": {lane: {"role": lr.role, "level": lr.level} for lane, lr in entry.lanes.items()},
                 }
                 for key, entry in self.processes.items()
@@ -98,4 +102,5 @@ def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
         if level not in LEVELS + (CASE_LEVEL,):
             raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown level {level!r}")
         lanes[str(lane)] = LaneRole(role=role, level=level)
-    return ProcessEntry(key=key, name=body.get("name", ""), lanes=lanes)
+    return ProcessEntry(key=key, name=body.get("name", ""), lanes=lanes,
+                        commitments=bool(body.get("commitments", False)))

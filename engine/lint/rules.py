@@ -2,6 +2,7 @@
 to add one (say, a "commitments" rule), write the function and append it to RULES."""
 from __future__ import annotations
 
+from engine.lint.commitments import commitments
 from engine.lint.context import LintContext, Rule
 from engine.lint.dmn import dmn_tables
 from engine.lint.expressions import compile_expressions, empty_scripts
@@ -37,6 +38,7 @@ RULES: list[Rule] = [
     user_task_forms,
     form_files,
     gateway_loop_backs,
+    commitments,
 ]
 
 

@@ -6,6 +6,7 @@ message subscriptions, outbox and audit events are written together or not at al
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from engine.definitions.parsing import ParsedProcess
 from engine.errors import Conflict, NotFound
 from engine.runtime import projections
 from engine.store import repository as repo
-from engine.store.models import HumanTask, Incident, MessageOutbox, ProcessInstance
+from engine.store.models import CommitmentRecord, HumanTask, Incident, MessageOutbox, ProcessInstance
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class InstanceChange:
     dirty: bool = False
     # The session holds clean objects only weakly: keep the task rows of this change alive.
     task_rows: dict[str, HumanTask] = field(default_factory=dict)
+    # SpiffWorkflow stamps state changes with time.time(); steps finished after this are ours.
+    started: float = field(default_factory=time.time)
 
     # -- workflow ------------------------------------------------------------------------
     @property
@@ -119,6 +122,7 @@ class InstanceChange:
 
     def _save(self) -> None:
         if self.dirty:
+            self._record_finished_steps()
             self._drain_thrown_messages()
             self._sync_tasks()
             self._sync_waits()
@@ -140,6 +144,52 @@ class InstanceChange:
                     self.task_rows[task_id] = found
         rows = [self.task_rows.get(task_id) for task_id in self.row.open_task_ids or []]
         return [r for r in rows if r is not None and r.state in repo.OPEN_TASK_STATES]
+
+    def _record_finished_steps(self) -> None:
+        """Business events and commitments that designers attached to steps as properties."""
+        for task in projections.finished_since(self.workflow, self.started):
+            props = projections.task_properties(task.task_spec)
+            if props.get("auditEvent"):
+                self._emit_business_event(task, props)
+            for kind in commitment_kinds(props.get("commitment")):
+                self._commitment_from_step(task, kind)
+
+    def _emit_business_event(self, task, props: dict) -> None:
+        data = {"element_id": projections.element_id(task.task_spec)}
+        if props.get("auditEventData"):
+            try:
+                value = self.runtime.sandbox.evaluate(props["auditEventData"], dict(task.data))
+                data.update(_plain(value) if isinstance(value, dict) else {"value": _plain(value)})
+            except Exception as exc:  # a broken event payload must not block the case
+                data["data_error"] = str(exc)
+        self.emit(props["auditEvent"], str(task.id), **data)
+
+    def _commitment_from_step(self, task, kind: str) -> None:
+        row = self.task_rows.get(str(task.id))
+        self.record_commitment(kind, element_id=projections.element_id(task.task_spec),
+                               deadline=row.due_at if row is not None else None,
+                               basis=(row.deadline_basis if row is not None else None)
+                               or projections.task_properties(task.task_spec).get("deadlineBasis"))
+
+    def record_commitment(self, kind: str, *, element_id: str | None = None, deadline=None,
+                          basis: str | None = None) -> None:
+        """Record a commitment kept; received/accepted/handler_assigned count once per case."""
+        done = list(self.row.commitments or [])
+        if kind in ONCE_PER_CASE and kind in done:
+            return
+        on_time = None if deadline is None else self.now <= deadline
+        self.session.add(CommitmentRecord(instance_id=self.row.id, process_key=self.row.process_key,
+                                          org_unit=self.row.org_unit, kind=kind, at=self.now, deadline=deadline,
+                                          on_time=on_time, basis=basis, element_id=element_id))
+        self.row.commitments = done + [kind]
+        self.emit("commitment", None, kind=kind, element_id=element_id, on_time=on_time, basis=basis,
+                  deadline=deadline.isoformat() if deadline else None)
+
+    def note_handler(self, task_row: HumanTask) -> None:
+        """有受必理: the first person to take up a task after acceptance is the case's handler."""
+        if "accepted" in (self.row.commitments or []) and "handler_assigned" not in (self.row.commitments or []):
+            self.record_commitment("handler_assigned", element_id=task_row.task_spec, deadline=task_row.due_at,
+                                   basis=task_row.deadline_basis)
 
     def _drain_thrown_messages(self) -> None:
         for event in self.workflow.get_events():
@@ -171,10 +221,12 @@ class InstanceChange:
             id=task.id, instance_id=self.row.id, process_key=self.row.process_key, task_spec=task.spec_name,
             title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,
             state="ready" if self.row.status != "suspended" else "suspended", due_at=task.due_at,
+            deadline_basis=task.deadline_basis,
             priority=task.priority, form=task.form, created_at=self.now)
         self.session.add(row)
         self.emit("task_ready", task.id, name=task.spec_name, title=task.title, role=role,
-                  org_unit=org_unit, due_at=task.due_at.isoformat() if task.due_at else None)
+                  org_unit=org_unit, due_at=task.due_at.isoformat() if task.due_at else None,
+                  deadline_basis=task.deadline_basis)
 
     def _data_for_routing(self) -> dict:
         return dict(self.workflow.data or {}) | dict(self.workflow.last_task.data if self.workflow.last_task else {})
@@ -189,6 +241,16 @@ class InstanceChange:
             self.row.waits_signature = signature
             if subs:  # a message that found no receiver may be waiting for this one
                 self.runtime._outbox_dirty = True
+
+
+COMMITMENT_KINDS = {"accept": "accepted", "outcome": "outcome_recorded", "feedback": "feedback_given"}
+ONCE_PER_CASE = ("received", "accepted", "handler_assigned")
+
+
+def commitment_kinds(value: str | None) -> list[str]:
+    """`commitment` property values ("accept", "outcome,feedback") as recorded kinds."""
+    parts = [p.strip() for p in (value or "").split(",") if p.strip()]
+    return [COMMITMENT_KINDS[p] for p in parts if p in COMMITMENT_KINDS]
 
 
 def _incident_message(exc: Exception) -> str:

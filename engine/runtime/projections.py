@@ -25,6 +25,7 @@ class ReadyTask:
     lane: str | None
     form: str | None
     due_at: datetime | None
+    deadline_basis: str | None
     priority: int
     properties: dict
 
@@ -47,6 +48,7 @@ def _ready_task(task, sandbox, now: datetime) -> ReadyTask:
         lane=getattr(spec, "lane", None),
         form=props.get(FORM_SCHEMA),
         due_at=_due_at(task, props, sandbox, now),
+        deadline_basis=_deadline_basis(task, props, sandbox),
         priority=_priority(task, props, sandbox),
         properties=props,
     )
@@ -77,6 +79,17 @@ def boundary_deadline(task) -> datetime | None:
     return min(times) if times else None
 
 
+def finished_since(workflow, since: float) -> list:
+    """Tasks completed at or after `since` (time.time()), in completion order.
+
+    Walks the task dicts rather than the tree iterator, which does not descend into the
+    children of a running loop task."""
+    workflows = [workflow, *workflow.subprocesses.values()]
+    done = [t for wf in workflows for t in wf.tasks.values()
+            if t.state == TaskState.COMPLETED and t.last_state_change >= since]
+    return sorted(done, key=lambda t: t.last_state_change)
+
+
 def timer_time(task) -> datetime | None:
     value = task.internal_data.get("event_value")
     if isinstance(value, dict):
@@ -84,9 +97,22 @@ def timer_time(task) -> datetime | None:
     if not value:
         return None
     try:
-        return TimerEventDefinition.get_datetime(value)
+        when = TimerEventDefinition.get_datetime(value)
     except (TypeError, ValueError):
         return None
+    return datetime.fromisoformat(when.isoformat())  # a plain datetime, not the clock's subclass
+
+
+def _deadline_basis(task, props: dict, sandbox) -> str | None:
+    """The law and article behind the deadline, shown next to it: literal text, or an
+    expression (`deadlineBasisExpression`) when the basis depends on the case."""
+    if props.get("deadlineBasisExpression"):
+        try:
+            value = sandbox.evaluate(props["deadlineBasisExpression"], dict(task.data))
+            return str(value) if value else None
+        except Exception:  # the deadline still stands without its caption
+            return None
+    return props.get("deadlineBasis") or None
 
 
 def _priority(task, props: dict, sandbox) -> int:

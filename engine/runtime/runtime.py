@@ -94,6 +94,8 @@ class Runtime:
         workflow.task_tree.data.update(data)
         change.adopt(workflow)
         change.emit("instance_started", process=process_key, version=pv.version, org_unit=org_unit, data=data)
+        if parsed.lanes is not None and parsed.lanes.commitments:
+            change.record_commitment("received")  # 有来必受
         change.advance()
         change.save()
         return change
@@ -113,6 +115,7 @@ class Runtime:
                 task.run()
             task_row.state, task_row.ended_at, task_row.ended_by = "completed", change.now, actor
             change.emit("task_completed", task_id, name=task_row.task_spec, data=data)
+            change.note_handler(task_row)
             change.advance()
             change.save()
             view = change.view()
@@ -123,6 +126,7 @@ class Runtime:
             self._check_actionable(change, task_row, actor, None)
             task_row.assignee = actor
             change.emit("task_claimed", task_id, name=task_row.task_spec)
+            change.note_handler(task_row)
             change.save()
             return TaskView.of(task_row)
 
@@ -141,6 +145,7 @@ class Runtime:
             self._require_open(task_row)
             previous, task_row.assignee = task_row.assignee, user
             change.emit("task_assigned", task_id, name=task_row.task_spec, assignee=user, previous=previous)
+            change.note_handler(task_row)
             change.save()
             return TaskView.of(task_row)
 

@@ -22,6 +22,7 @@ class TaskView:
     priority: int
     form: str | None
     created_at: datetime
+    deadline_basis: str | None = None
     ended_at: datetime | None = None
     ended_by: str | None = None
 
@@ -30,7 +31,8 @@ class TaskView:
         return cls(id=row.id, instance_id=row.instance_id, process_key=row.process_key, name=row.task_spec,
                    title=row.title, lane=row.lane, role=row.role, level=row.level, org_unit=row.org_unit,
                    assignee=row.assignee, state=row.state, due_at=row.due_at, priority=row.priority,
-                   form=row.form, created_at=row.created_at, ended_at=row.ended_at, ended_by=row.ended_by)
+                   form=row.form, created_at=row.created_at, ended_at=row.ended_at, ended_by=row.ended_by,
+                   deadline_basis=row.deadline_basis)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -76,6 +76,7 @@ class ProcessInstance(Base):
     waits_signature: Mapped[str] = mapped_column(Text, default="")
     open_task_ids: Mapped[list] = mapped_column(JSON, default=list)
     # Head of this instance's audit chain (see AuditHead for streams without an instance row).
+    commitments: Mapped[list] = mapped_column(JSON, default=list)  # kinds recorded once (see CommitmentRecord)
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime]
@@ -107,6 +108,7 @@ class HumanTask(Base):
     assignee: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime | None]
+    deadline_basis: Mapped[str | None] = mapped_column(String(300))
     priority: Mapped[int] = mapped_column(Integer, default=0)
     form: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -143,6 +145,28 @@ class MessageOutbox(Base):
     created_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None] = mapped_column(index=True)
     result: Mapped[str | None] = mapped_column(Text)
+
+
+class CommitmentRecord(Base):
+    """One kept (or late) commitment of a case: 有来必受、有受必理、有理必果、有果必公.
+
+    kind: received | accepted | handler_assigned | outcome_recorded | feedback_given.
+    Reports count these; on_time is None where no deadline applied.
+    """
+
+    __tablename__ = "commitment_record"
+    __table_args__ = (Index("ix_commitment_kind_at", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100))
+    org_unit: Mapped[str | None] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    deadline: Mapped[datetime | None]
+    on_time: Mapped[bool | None]
+    basis: Mapped[str | None] = mapped_column(String(300))
+    element_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class Incident(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.lint.commitments import commitments
 from engine.lint.context import LintContext, Rule
+from engine.lint.diagram import diagram_interchange
 from engine.lint.dmn import dmn_tables
 from engine.lint.expressions import compile_expressions, empty_scripts
 from engine.lint.findings import Finding, error
@@ -38,6 +39,7 @@ RULES: list[Rule] = [
     user_task_forms,
     form_files,
     gateway_loop_backs,
+    diagram_interchange,
     commitments,
 ]
 

@@ -30,7 +30,7 @@ def _fire_one(runtime, actor: str, seen: list[str]) -> str | None:
             if instance_id is None:
                 return None
             change = runtime.open_change(session, instance_id, actor)
-            if change.row.next_due_at is None or change.row.next_due_at > now:
+            if change.row.next_due_at is None or change.row.next_due_at >= now:
                 return instance_id  # another worker fired it between our select and lock
             change.refresh_timers()
             change.save()

@@ -90,9 +90,11 @@ def instance_by_business_key(session: Session, business_key: str) -> ProcessInst
 
 
 def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: Iterable[str] = ()) -> str | None:
-    """Lock one running instance whose timer is due; other workers skip it (PostgreSQL)."""
+    """Lock one running instance whose timer is due; other workers skip it (PostgreSQL).
+
+    Strictly earlier than now: SpiffWorkflow fires a timer only once its time has passed."""
     stmt = (select(ProcessInstance.id)
-            .where(ProcessInstance.status == "running", ProcessInstance.next_due_at <= now)
+            .where(ProcessInstance.status == "running", ProcessInstance.next_due_at < now)
             .order_by(ProcessInstance.next_due_at).limit(1))
     skip = list(skip)
     if skip:

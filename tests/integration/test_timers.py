@@ -54,3 +54,12 @@ def test_completing_in_time_removes_the_timers(runtime, clock):
     assert done.status == "completed" and done.next_due_at is None
     clock.advance(timedelta(days=60))
     assert runtime.fire_due_timers() == 0
+
+
+def test_a_timer_is_not_claimed_at_exactly_its_due_time_but_just_after(runtime, clock):
+    view = runtime.start("deadline", actor="clerk", org_unit="v")
+    clock.set(view.next_due_at)
+    assert runtime.fire_due_timers() == 0
+    clock.advance(timedelta(microseconds=1))
+    assert runtime.fire_due_timers() == 1
+    assert "timer_fired" in [e.type for e in timeline(runtime.store, view.id)]

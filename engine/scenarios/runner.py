@@ -1,0 +1,200 @@
+"""Running scenario files against a throwaway database and a manual clock.
+
+Each scenario runs in two modes. "live" keeps one Runtime throughout, like a long-lived
+server process. "restored" builds a brand-new Runtime (empty spec cache, new codec) for
+every step, so each step starts from what the database holds: a process whose state does
+not survive serialize -> restore fails there even when it passes live.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from SpiffWorkflow.util.task import TaskState
+
+from engine.calendar import WorkingCalendar
+from engine.clock import ManualClock
+from engine.errors import JiaheError
+from engine.runtime.auditing import timeline
+from engine.runtime.deployment import deploy_project
+from engine.runtime.runtime import Runtime
+from engine.scenarios import report
+from engine.scenarios.model import Scenario, ScenarioFileError, load_scenario
+from engine.scenarios.steps import ACTOR, STEP_ACTIONS, StepFailed, final_checks
+from engine.store import Store
+from engine.store import repository as repo
+
+MODES = ("live", "restored")
+DESIGNER = "designer"
+
+RuntimeFactory = Callable[[Store, ManualClock], Runtime]
+
+
+def default_runtime_factory(store: Store, clock: ManualClock, project_root: Path) -> Runtime:
+    """The Runtime a scenario gets when the caller passes no factory.
+
+    A hook: replace this module attribute (e.g. to add the organisation's task router);
+    the runner looks it up at call time, so the replacement applies everywhere.
+    """
+    calendar = WorkingCalendar.from_file(Path(project_root) / "processes" / "calendar.yaml")
+    return Runtime(store, clock=clock, calendar=calendar)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    file: str
+    name: str
+    mode: str  # live | restored | file (the file itself could not be read or validated)
+    passed: bool
+    message: str = ""
+    steps_run: int = 0  # steps that passed before the first failure
+    duration: float = 0.0  # seconds
+    detail: str = ""  # the traceback when something other than a Jiahe error broke the run
+
+
+# -- entry points -----------------------------------------------------------------------------
+def discover(project_root: str | Path, under: str = "tests/processes") -> list[Path]:
+    """Every scenario file below `project_root/under`, in a stable order."""
+    folder = Path(project_root) / under
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def run_scenario_file(path: str | Path, project_root: str | Path, mode: str,
+                      runtime_factory: RuntimeFactory | None = None) -> ScenarioResult:
+    try:
+        scenario = load_scenario(path)
+    except ScenarioFileError as exc:
+        return invalid_file_result(Path(path), exc, mode)
+    return run_scenario(scenario, project_root, mode, runtime_factory)
+
+
+def run_files(paths: Iterable[str | Path], project_root: str | Path, modes: Iterable[str] = MODES,
+              runtime_factory: RuntimeFactory | None = None) -> list[ScenarioResult]:
+    return list(iter_results(paths, project_root, modes, runtime_factory))
+
+
+def iter_results(paths: Iterable[str | Path], project_root: str | Path, modes: Iterable[str] = MODES,
+                 runtime_factory: RuntimeFactory | None = None) -> Iterator[ScenarioResult]:
+    """Each mode of every file, as it finishes; a file that does not validate gives one result
+    (mode "file"), not one per mode."""
+    modes = tuple(modes)
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioFileError as exc:
+            yield invalid_file_result(Path(path), exc, "file")
+            continue
+        for mode in modes:
+            yield run_scenario(scenario, project_root, mode, runtime_factory)
+
+
+def invalid_file_result(path: Path, exc: ScenarioFileError, mode: str) -> ScenarioResult:
+    return ScenarioResult(file=path.name, name=path.stem, mode=mode, passed=False, message=exc.message)
+
+
+def run_scenario(scenario: Scenario, project_root: str | Path, mode: str,
+                 runtime_factory: RuntimeFactory | None = None) -> ScenarioResult:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    factory = runtime_factory or _default_factory(Path(project_root))
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jiahe-scenario-") as folder:
+        store = Store(f"sqlite:///{Path(folder) / 'scenario.sqlite3'}")
+        try:
+            run = ScenarioRun(scenario, mode, store, ManualClock(scenario.clock), factory, Path(project_root))
+            message, detail = run.execute()
+        finally:
+            store.dispose()
+    return ScenarioResult(file=scenario.file, name=scenario.name, mode=mode, passed=not message,
+                          message=message, steps_run=run.steps_run,
+                          duration=time.perf_counter() - began, detail=detail)
+
+
+def _default_factory(project_root: Path) -> RuntimeFactory:
+    # Looked up at call time so that a replaced default_runtime_factory takes effect.
+    return lambda store, clock: default_runtime_factory(store, clock, project_root)
+
+
+def completed_path(runtime, instance_id: str) -> list[str]:
+    """Element ids of the instance's completed SpiffWorkflow tasks, in tree order."""
+    with runtime.store.read() as session:
+        row = repo.get_instance(session, instance_id)
+        parsed = runtime.parsed_by_id(session, row.version_id)
+        workflow = runtime.codec.loads(row.serialized, parsed, runtime.script_engine)
+    ids = (getattr(task.task_spec, "bpmn_id", None) for task in workflow.get_tasks(state=TaskState.COMPLETED))
+    return [bpmn_id for bpmn_id in ids if bpmn_id is not None]
+
+
+# -- one run ----------------------------------------------------------------------------------
+class ScenarioRun:
+    def __init__(self, scenario: Scenario, mode: str, store: Store, clock: ManualClock,
+                 factory: RuntimeFactory, project_root: Path):
+        self.scenario, self.mode, self.store, self.clock = scenario, mode, store, clock
+        self.factory, self.project_root = factory, project_root
+        self.instance_id: str | None = None
+        self.events_seen = 0  # timeline position just after the last event an expect_event matched
+        self.steps_run = 0
+        self._live = None
+
+    def runtime(self):
+        """The runtime for the next step: always the same one live, a brand-new one restored."""
+        if self.mode == "live" and self._live is not None:
+            return self._live
+        runtime = self.factory(self.store, self.clock)
+        if self.mode == "live":
+            self._live = runtime
+        return runtime
+
+    def execute(self) -> tuple[str, str]:
+        """("", "") when every expectation held; else the failure message and any traceback."""
+        stage = "database"
+        try:
+            self.store.upgrade()
+            stage = "deploy"
+            self._deploy()
+            stage = "start"
+            self._start()
+            for step in self.scenario.steps:
+                stage = f"step {step.index} ({step.label})"
+                STEP_ACTIONS[step.verb](self, step)
+                self.steps_run += 1
+            stage = "expect"
+            for key, check in self._final_checks():
+                stage = f"expect {key}"
+                check()
+        except StepFailed as exc:
+            return self._failure(stage, str(exc)), ""
+        except JiaheError as exc:
+            return self._failure(stage, report.describe_error(exc)), ""
+        except Exception as exc:  # an engine bug must not hide the other scenarios' results
+            return self._failure(stage, f"unexpected {type(exc).__name__}: {exc}"), traceback.format_exc()
+        return "", ""
+
+    def _failure(self, stage: str, text: str) -> str:
+        return f"{self.scenario.file} [{self.mode}] {stage}: {text}"
+
+    def _deploy(self) -> None:
+        deploy_project(self.runtime(), self.project_root, actor=DESIGNER)
+
+    def _start(self) -> None:
+        start = self.scenario.start
+        view = self.runtime().start(self.scenario.process, actor=start.actor_role or ACTOR,
+                                    data=start.case_data(), org_unit=self.scenario.org_unit)
+        self.instance_id = view.id
+
+    def _final_checks(self):
+        return final_checks(self, self.runtime(), self.scenario.expect)
+
+    # -- what the steps read ----------------------------------------------------------------
+    def instance(self, runtime):
+        return runtime.instance(self.instance_id)
+
+    def timeline(self, runtime) -> list:
+        return timeline(runtime.store, self.instance_id)
+
+    def completed_path(self, runtime) -> list[str]:
+        return completed_path(runtime, self.instance_id)

@@ -1,0 +1,115 @@
+"""The `jiahe` command line, run as a user would (click's runner, a real SQLite file)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from api.cli import cli
+from engine.store import Store
+from engine.store.models import AuditEvent
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A copy of the project's processes and forms, with its own database file."""
+    for folder in ("processes", "forms"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("JIAHE_DB_PATH", str(tmp_path / "jiahe.sqlite3"))
+    return tmp_path
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_lint_passes_on_the_shipped_processes(project):
+    result = _run("lint")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("0 error(s), 0 warning(s)")
+
+
+def test_lint_reports_a_broken_condition_with_file_line_and_element_as_json(project):
+    path = project / "processes" / "bpmn" / "dispute_case.bpmn"
+    path.write_text(path.read_text(encoding="utf-8").replace("not mediation_allowed", "not mediation_allowed)"),
+                    encoding="utf-8")
+    result = _run("lint", "--json")
+    assert result.exit_code == 1
+    findings = json.loads(result.output)
+    [broken] = [f for f in findings if f["code"] == "condition-compile"]
+    assert broken["element_id"] == "flow_gw_red_red_split" and broken["file"].endswith("dispute_case.bpmn")
+    assert isinstance(broken["line"], int) and broken["severity"] == "error"
+    assert set(broken) == {"severity", "code", "file", "line", "element_id", "message"}
+
+
+def test_lint_fails_with_a_commitment_finding_when_a_path_skips_feedback(project):
+    path = project / "processes" / "bpmn" / "dispute_case.bpmn"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('<spiffworkflow:property name="commitment" value="feedback"/>', "", 1)
+    text = text.replace('<spiffworkflow:property name="commitment" value="feedback"/>', "", 1)
+    path.write_text(text, encoding="utf-8")
+    result = _run("lint")
+    assert result.exit_code == 1
+    assert "commitment-" in result.output and "feedback" in result.output
+
+
+def test_lint_never_shows_a_traceback_for_garbage(project):
+    (project / "processes" / "bpmn" / "garbage.bpmn").write_bytes(b"\x00\xffnot xml at all")
+    result = _run("lint")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "xml-syntax" in result.output
+
+
+def test_deploy_then_deploy_again_makes_no_new_version(project):
+    first = _run("deploy")
+    assert first.exit_code == 0 and "dispute_case: version 1 (new version" in first.output
+    again = _run("deploy")
+    assert "dispute_case: version 1 (unchanged" in again.output
+
+
+def test_deploy_refuses_files_with_lint_errors_and_names_them(project):
+    path = project / "processes" / "bpmn" / "dispute_case.bpmn"
+    path.write_text(path.read_text(encoding="utf-8").replace("not mediation_allowed", "not mediation_allowed)"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["deploy"])
+    assert result.exit_code != 0
+    assert "condition-compile" in result.output + str(result.exception or "")
+
+
+def test_audit_verify_names_the_first_broken_event(project):
+    from engine.runtime.deployment import deploy_project
+    from engine.runtime.runtime import Runtime
+
+    store = Store(f"sqlite:///{project / 'jiahe.sqlite3'}")
+    store.upgrade()
+    runtime = Runtime(store)
+    deploy_project(runtime, project, actor="designer")
+    case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
+                         data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
+    assert _run("audit", "verify").exit_code == 0
+    with store.write() as session:
+        session.execute(update(AuditEvent).where(AuditEvent.stream == case.id, AuditEvent.seq == 2)
+                        .values(actor="mallory"))
+    result = _run("audit", "verify", "--case", case.id)
+    assert result.exit_code == 1
+    assert f"BROKEN {case.id}: event 2:" in result.output
+    store.dispose()
+
+
+def test_db_upgrade_is_repeatable(project):
+    assert _run("db", "upgrade").exit_code == 0
+    assert "up to date" in _run("db", "upgrade").output
+
+
+def test_worker_once_fires_due_timers_and_exits(project):
+    _run("deploy")
+    result = _run("worker", "--once")
+    assert result.exit_code == 0

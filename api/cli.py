@@ -1,6 +1,7 @@
 """The `jiahe` command line (see API.md)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -24,13 +25,38 @@ def _store():
 
 def _runtime(store=None):
     from engine.calendar import WorkingCalendar
+    from engine.org import HierarchyRouter
     from engine.runtime.runtime import Runtime
+    from engine.store.org_repository import ChartCache
 
+    store = store or _store()
     calendar = WorkingCalendar.from_file(_project_root() / "processes" / "calendar.yaml")
-    return Runtime(store or _store(), calendar=calendar)
+    # Other processes may import the org chart too: re-read it now and then.
+    router = HierarchyRouter(ChartCache(store, max_age=60).get)
+    return Runtime(store, calendar=calendar, router=router)
 
 
-@click.group()
+class JiaheGroup(click.Group):
+    """Turns the engine's errors into one readable line and exit code 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except JiaheError as exc:
+            _print_error(exc)
+            ctx.exit(2)
+
+
+def _print_error(exc: JiaheError) -> None:
+    click.echo(f"error: {exc.message}", err=True)
+    for finding in getattr(exc, "findings", []):
+        click.echo(f"  {finding.file}:{finding.line}: {finding.code} [{finding.element_id}]: "
+                   f"{finding.message}", err=True)
+    for field_error in getattr(exc, "field_errors", []):
+        click.echo(f"  {field_error.field}: {field_error.message}", err=True)
+
+
+@click.group(cls=JiaheGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Log what the engine does.")
 def cli(verbose: bool) -> None:
     """家和 Jiahe: marriage and family dispute handling on BPMN."""
@@ -123,15 +149,135 @@ def worker(interval: float, once: bool) -> None:
         time.sleep(interval)
 
 
-def main() -> None:
+@contextlib.contextmanager
+def _upgraded_store():
+    """A store whose schema is current, so these commands work on a fresh database."""
+    store = _store()
     try:
-        cli(standalone_mode=True)
-    except JiaheError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        for finding in getattr(exc, "findings", []):
-            click.echo(f"  {finding.file}:{finding.line}: {finding.code} [{finding.element_id}]: "
-                       f"{finding.message}", err=True)
-        sys.exit(2)
+        store.upgrade()
+        yield store
+    finally:
+        store.dispose()
+
+
+@cli.group()
+def org() -> None:
+    """The organisation: org units, users and memberships."""
+
+
+@org.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--actor", default="admin", show_default=True)
+def org_import(file: Path, actor: str) -> None:
+    """Add or update the org units and users of FILE (never deletes any)."""
+    from engine.store.org_repository import import_org
+
+    with _upgraded_store() as store:
+        summary = import_org(store, file, actor=actor)
+    click.echo(f"{file}: {summary}{'' if summary.changed else ' (nothing changed)'}")
+
+
+@cli.group()
+def users() -> None:
+    """Users and their (role, org unit) memberships."""
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every user with display name and memberships (role@org unit)."""
+    from engine.store.org_repository import users as all_users
+
+    with _upgraded_store() as store, store.read() as session:
+        rows = all_users(session)
+        lines = [(u.username, u.display_name, _membership_text(u), u.active) for u in rows]
+    width = max((len(name) for name, *_ in lines), default=0)
+    for name, display, memberships, active in lines:
+        click.echo(f"{name.ljust(width)}  {display}  {memberships}{'' if active else '  (inactive)'}")
+    if not lines:
+        click.echo("no users")
+
+
+def _membership_text(user) -> str:
+    return ", ".join(f"{m.role}@{m.org_unit}" for m in user.memberships) or "-"
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", required=True, help="Role key, e.g. grid_worker.")
+@click.option("--org-unit", required=True, help="Org unit id, e.g. grid-a1.")
+@click.option("--display-name", default=None, help="Name shown to others (default: the username).")
+@click.option("--password", default=None,
+              help="Required for a new user; asked for when omitted and stdin is a terminal.")
+@click.option("--actor", default="admin", show_default=True)
+def users_add(username: str, role: str, org_unit: str, display_name: str | None, password: str | None,
+              actor: str) -> None:
+    """Add USERNAME, or give an existing user another membership (and, if given, a new
+    display name or password)."""
+    from engine.store.org_models import AppUser
+    from engine.store.org_repository import add_user
+
+    with _upgraded_store() as store:
+        if password is None:
+            with store.read() as session:
+                # A known user keeps her password; only a new one must have one.
+                password = None if session.get(AppUser, username.strip()) else _ask_password()
+        with store.write() as session:
+            summary = add_user(session, username, role=role, org_unit=org_unit, display_name=display_name,
+                               password=password, actor=actor)
+    click.echo(f"{username}: {summary}{'' if summary.changed else ' (nothing changed)'}")
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        from engine.errors import FieldError, ValidationFailed
+
+        raise ValidationFailed("give --password: stdin is not a terminal, so it cannot be asked for",
+                               [FieldError("password", "required")])
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@cli.command("test-process")
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--project", "project", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              default=None, help="Directory holding processes/ and forms/ (default: the current one).")
+@click.option("--mode", "modes", type=click.Choice(["live", "restored"]), multiple=True,
+              help="Run only this mode (repeatable; default: both).")
+def test_process(scenarios: tuple[Path, ...], project: Path | None, modes: tuple[str, ...]) -> None:
+    """Run process scenario files (default: all under tests/processes/); exit 1 on any failure.
+
+    A SCENARIO may be a file or a directory searched for *.yaml. Each scenario runs live (one
+    runtime throughout) and restored (a new runtime for every step)."""
+    from engine.scenarios import MODES, iter_results
+    from engine.scenarios.report import result_lines, summary_line
+
+    root = project or _project_root()
+    files = _scenario_files(scenarios, root)
+    if not files:
+        where = ", ".join(map(str, scenarios)) or str(root / "tests" / "processes")
+        click.echo(f"no scenario files found in {where}")
+        sys.exit(1)
+    results = []
+    for result in iter_results(files, root, modes or MODES):
+        results.append(result)
+        for line in result_lines(result):
+            click.echo(line)
+    click.echo(summary_line(results))
+    sys.exit(0 if all(r.passed for r in results) else 1)
+
+
+def _scenario_files(scenarios: tuple[Path, ...], root: Path) -> list[Path]:
+    from engine.scenarios import discover
+
+    if not scenarios:
+        return discover(root)
+    files: list[Path] = []
+    for path in scenarios:
+        files.extend(discover(path, ".") if path.is_dir() else [path])
+    return files
+
+
+def main() -> None:
+    cli()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from engine.lint.spiff_parse import spiff_parse
 from engine.lint.support import (
     call_targets,
     ignored_conditions,
+    ignored_properties,
     no_executable_process,
     reserved_ids,
     unreachable_nodes,
@@ -29,6 +30,7 @@ RULES: list[Rule] = [
     unsupported_elements,
     call_targets,
     ignored_conditions,
+    ignored_properties,
     unreachable_nodes,
     empty_scripts,
     compile_expressions,

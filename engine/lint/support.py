@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine.lint.context import BPMN_NS, NS, LintContext, is_executable, local_name, namespace, scopes
+from engine.lint.context import BPMN_NS, NS, LintContext, is_executable, local_name, namespace, scopes, spiff_properties
 from engine.lint.findings import WARNING, Finding
 from engine.lint.graph import FLOW_NODE_NAMES, FlowGraph
 
@@ -139,3 +139,19 @@ def unreachable_nodes(ctx: LintContext) -> list[Finding]:
                 findings.append(doc.finding(graph.nodes[node_id], "unreachable", message, WARNING))
     return findings
 
+
+
+GATEWAYS = ("exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway")
+
+
+def ignored_properties(ctx: LintContext) -> list[Finding]:
+    """SpiffWorkflow reads extension properties on tasks and events only: on a gateway a
+    designer's `auditEvent`, `commitment` or `dueAt` would silently do nothing."""
+    findings = []
+    for kind in GATEWAYS:
+        for doc, gateway in ctx.executable_elements(kind):
+            for name, prop in spiff_properties(gateway).items():
+                findings.append(doc.finding(prop, "property-ignored",
+                                            f"property {name!r} on a gateway is ignored at run time: put it on a task "
+                                            "or an event (a none intermediate throw event marks a moment)", WARNING))
+    return findings

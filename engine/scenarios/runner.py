@@ -7,6 +7,7 @@ not survive serialize -> restore fails there even when it passes live.
 """
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
 import traceback
@@ -14,13 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from SpiffWorkflow.util.task import TaskState
-
 from engine.calendar import WorkingCalendar
 from engine.clock import ManualClock
 from engine.errors import JiaheError
+from engine.org import HierarchyRouter, OrgChart
 from engine.runtime.auditing import timeline
 from engine.runtime.deployment import deploy_project
+from engine.runtime.projections import finished_since
 from engine.runtime.runtime import Runtime
 from engine.scenarios import report
 from engine.scenarios.model import Scenario, ScenarioFileError, load_scenario
@@ -29,6 +30,7 @@ from engine.store import Store
 from engine.store import repository as repo
 
 MODES = ("live", "restored")
+DEMO_ORG = Path("processes") / "org" / "demo.yaml"
 DESIGNER = "designer"
 
 RuntimeFactory = Callable[[Store, ManualClock], Runtime]
@@ -41,7 +43,22 @@ def default_runtime_factory(store: Store, clock: ManualClock, project_root: Path
     the runner looks it up at call time, so the replacement applies everywhere.
     """
     calendar = WorkingCalendar.from_file(Path(project_root) / "processes" / "calendar.yaml")
-    return Runtime(store, clock=clock, calendar=calendar)
+    return Runtime(store, clock=clock, calendar=calendar, router=_org_router(Path(project_root)))
+
+
+def _org_router(project_root: Path):
+    """Scenarios route tasks through the demo organisation (processes/org/demo.yaml) when the
+    project has one, so that `org_unit` expectations read like the demo."""
+    path = project_root / DEMO_ORG
+    if not path.exists():
+        return None
+    chart = _load_chart(path.resolve(), path.stat().st_mtime)
+    return HierarchyRouter(lambda: chart)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_chart(path: Path, _mtime: float) -> OrgChart:
+    return OrgChart.load(path)
 
 
 @dataclass(frozen=True)
@@ -120,12 +137,12 @@ def _default_factory(project_root: Path) -> RuntimeFactory:
 
 
 def completed_path(runtime, instance_id: str) -> list[str]:
-    """Element ids of the instance's completed SpiffWorkflow tasks, in tree order."""
+    """Element ids of the instance's completed SpiffWorkflow tasks, in the order they completed."""
     with runtime.store.read() as session:
         row = repo.get_instance(session, instance_id)
         parsed = runtime.parsed_by_id(session, row.version_id)
         workflow = runtime.codec.loads(row.serialized, parsed, runtime.script_engine)
-    ids = (getattr(task.task_spec, "bpmn_id", None) for task in workflow.get_tasks(state=TaskState.COMPLETED))
+    ids = (getattr(task.task_spec, "bpmn_id", None) for task in finished_since(workflow, 0.0))
     return [bpmn_id for bpmn_id in ids if bpmn_id is not None]
 
 

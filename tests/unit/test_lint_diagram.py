@@ -28,8 +28,8 @@ def test_an_element_without_a_shape_is_named():
 
 
 def test_a_flow_without_an_edge_is_named():
-    broken = re.sub(rb'<bpmndi:BPMNEdge id="flow_gw_red_red_split_di".*?</bpmndi:BPMNEdge>', b"", DISPUTE, flags=re.S)
-    assert [f.element_id for f in _diagram_findings({"dispute_case.bpmn": broken})] == ["flow_gw_red_red_split"]
+    broken = re.sub(rb'<bpmndi:BPMNEdge id="flow_gw_red_report_major_risk_di".*?</bpmndi:BPMNEdge>', b"", DISPUTE, flags=re.S)
+    assert [f.element_id for f in _diagram_findings({"dispute_case.bpmn": broken})] == ["flow_gw_red_report_major_risk"]
 
 
 def test_a_file_without_any_diagram_gets_one_warning():

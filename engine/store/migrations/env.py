@@ -1,5 +1,6 @@
 from alembic import context
 
+import engine.store.org_models  # noqa: F401  (its tables belong in the metadata)
 from engine.store.models import Base
 
 config = context.config

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine.lint.context import BPMN_NS, NS, LintContext, is_executable, local_name, namespace, scopes, spiff_properties
+from engine.lint.context import (
+    BPMN_NS,
+    NS,
+    LintContext,
+    is_executable,
+    local_name,
+    namespace,
+    scopes,
+    spiff_properties,
+)
 from engine.lint.findings import WARNING, Finding
 from engine.lint.graph import FLOW_NODE_NAMES, FlowGraph
 

@@ -62,6 +62,7 @@ class ProcessVersion(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
+    __table_args__ = (UniqueConstraint("case_no", name="uq_process_instance_case_no"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     process_key: Mapped[str] = mapped_column(String(100), index=True)
@@ -70,6 +71,15 @@ class ProcessInstance(Base):
     org_unit: Mapped[str | None] = mapped_column(String(64), index=True)
     business_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    # Case facts copied from the workflow data after every change, for lists, filters and
+    # reports (never deserialize a workflow to answer a query).
+    case_no: Mapped[str | None] = mapped_column(String(40))
+    channel: Mapped[str | None] = mapped_column(String(32), index=True)
+    dispute_type: Mapped[str | None] = mapped_column(String(40))
+    risk_colour: Mapped[str | None] = mapped_column(String(16), index=True)
+    level: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str | None] = mapped_column(Text)
     serialized: Mapped[bytes] = mapped_column(LargeBinary)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -215,3 +225,54 @@ class AuditEvent(Base):
     data: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class CaseCounter(Base):
+    """Next case number per year: 案件编号 JH-2026-000123 runs without gaps in its year."""
+
+    __tablename__ = "case_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a leaked table grants nothing."""
+
+    __tablename__ = "api_token"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class TaskDraft(Base):
+    __tablename__ = "task_draft"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime]
+
+
+class TaskComment(Base):
+    __tablename__ = "task_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    username: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class PublicReceipt(Base):
+    """What a person who filed online (网) gets back, to quote later instead of a login."""
+
+    __tablename__ = "public_receipt"
+
+    receipt: Mapped[str] = mapped_column(String(64), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    created_at: Mapped[datetime]

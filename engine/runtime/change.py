@@ -19,6 +19,8 @@ from engine.clock import using_clock
 from engine.definitions.parsing import ParsedProcess
 from engine.errors import Conflict, NotFound
 from engine.runtime import projections
+from engine.runtime.facts import project_facts
+from engine.runtime.projections import instance_data
 from engine.store import repository as repo
 from engine.store.models import CommitmentRecord, HumanTask, Incident, MessageOutbox, ProcessInstance
 
@@ -126,6 +128,7 @@ class InstanceChange:
             self._drain_thrown_messages()
             self._sync_tasks()
             self._sync_waits()
+            project_facts(self.row, instance_data(self.workflow))
             if self.workflow.completed and self.row.status == "running":
                 self.row.status, self.row.ended_at = "completed", self.now
                 self.emit("instance_completed", data=_plain(self.workflow.data))

@@ -193,3 +193,14 @@ def correlation_key(values: dict) -> str:
 
 def subscriptions_signature(subs: list[tuple[str, str, str]]) -> str:
     return canonical_json(sorted(subs)) if subs else ""
+
+
+def instance_data(workflow) -> dict[str, Any]:
+    """The case's current data: the last completed task's, merged over the workflow's."""
+    data = dict(workflow.data or {})
+    last = workflow.last_task
+    if last is not None:
+        data.update(last.data)
+    elif workflow.task_tree is not None:
+        data.update(workflow.task_tree.data)
+    return {k: v for k, v in data.items() if not callable(v)}

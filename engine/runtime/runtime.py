@@ -21,7 +21,7 @@ from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.runtime import messaging
 from engine.runtime.change import InstanceChange
 from engine.runtime.codec import WorkflowCodec
-from engine.runtime.projections import task_properties
+from engine.runtime.projections import instance_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
 from engine.runtime.views import IncidentView, InstanceView, TaskView
 from engine.sandbox import Sandbox, make_script_engine
@@ -86,7 +86,8 @@ class Runtime:
         now = self.clock.now()
         row = ProcessInstance(id=str(uuid.uuid4()), process_key=process_key, version_id=pv.id, status="running",
                               org_unit=org_unit, business_key=business_key, title=title or parsed.name,
-                              serialized=b"", created_at=now, updated_at=now, created_by=actor)
+                              serialized=b"", created_at=now, updated_at=now, created_by=actor,
+                              case_no=repo.next_case_no(session, now, self.store.is_postgres))
         session.add(row)
         session.flush()
         change = InstanceChange(self, session, row, parsed, actor, now)
@@ -315,14 +316,3 @@ def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, c
         next_due_at=row.next_due_at, data=instance_data(workflow),
         tasks=[TaskView.of(t) for t in open_tasks],
         incidents=[IncidentView.of(i) for i in incidents], created=created)
-
-
-def instance_data(workflow) -> dict[str, Any]:
-    """The case's current data: the last completed task's, merged over the workflow's."""
-    data = dict(workflow.data or {})
-    last = workflow.last_task
-    if last is not None:
-        data.update(last.data)
-    elif workflow.task_tree is not None:
-        data.update(workflow.task_tree.data)
-    return {k: v for k, v in data.items() if not callable(v)}

@@ -5,14 +5,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from engine.audit import GENESIS, AuditRecord, extend_chain
+from engine.calendar import CHINA_TZ
 from engine.errors import NotFound
 from engine.store.models import (
     AuditEvent,
     AuditHead,
+    CaseCounter,
     HumanTask,
     Incident,
     MessageOutbox,
@@ -76,6 +80,22 @@ def touch(row: ProcessInstance, now: datetime) -> None:
     and every reader holding the old version gets a conflict."""
     row.updated_at = now
     flag_modified(row, "updated_at")
+
+
+CASE_PREFIX = "JH"
+
+
+def next_case_no(session: Session, now: datetime, postgres: bool) -> str:
+    """案件编号 JH-<year>-<6 digits>, gapless within a year (Beijing time).
+
+    One upsert statement, so concurrent first cases of a year cannot both start at 1."""
+    year = now.astimezone(CHINA_TZ).year
+    insert = pg_insert if postgres else sqlite_insert
+    stmt = (insert(CaseCounter).values(year=year, value=1)
+            .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"value": CaseCounter.value + 1})
+            .returning(CaseCounter.value))
+    value = session.execute(stmt).scalar_one()
+    return f"{CASE_PREFIX}-{year}-{value:06d}"
 
 
 def get_instance(session: Session, instance_id: str) -> ProcessInstance:

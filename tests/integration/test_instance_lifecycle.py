@@ -126,3 +126,29 @@ def test_instance_survives_a_fresh_runtime_and_clock_travel(runtime, clock):
     task = ready(other.instance(view.id), "step_1")
     after = other.complete(task.id, {"note": "换了进程"}, actor="w")
     assert ready(after, "step_2").created_at == clock.now()
+
+
+def test_case_numbers_run_without_gaps_within_a_beijing_year(runtime, clock):
+    from datetime import datetime, timezone
+
+    clock.set(datetime(2026, 12, 31, 15, 59, tzinfo=timezone.utc))  # 23:59 in Beijing
+    first = runtime.start("five_steps", actor="c", org_unit="g")
+    second = runtime.start("five_steps", actor="c", org_unit="g")
+    clock.set(datetime(2026, 12, 31, 16, 1, tzinfo=timezone.utc))  # 00:01 on 1 January in Beijing
+    new_year = runtime.start("five_steps", actor="c", org_unit="g")
+    with runtime.store.read() as session:
+        from engine.store import repository as repo
+
+        numbers = [repo.get_instance(session, v.id).case_no for v in (first, second, new_year)]
+    assert numbers[1] == numbers[0][:-6] + f"{int(numbers[0][-6:]) + 1:06d}"
+    assert numbers[0].startswith("JH-2026-") and numbers[2] == "JH-2027-000001"
+
+
+def test_case_facts_are_kept_on_the_instance_for_queries(runtime):
+    view = runtime.start("five_steps", actor="c", org_unit="g",
+                         data={"channel": "letter", "dispute_type": "divorce", "summary": "离婚后财产分割"})
+    with runtime.store.read() as session:
+        from engine.store import repository as repo
+
+        row = repo.get_instance(session, view.id)
+        assert (row.channel, row.dispute_type, row.summary) == ("letter", "divorce", "离婚后财产分割")

@@ -1,1 +1,4 @@
-"""Jiahe's edge: the command line now, the HTTP API (create_app) next."""
+"""Jiahe's edge: the HTTP API (create_app) and the command line. Thin: the engine decides."""
+from api.app import create_app
+
+__all__ = ["create_app"]

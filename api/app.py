@@ -1,0 +1,81 @@
+"""The Flask app factory: `create_app(config)`; gunicorn runs `api:create_app()`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_smorest import Api
+
+from api import config as app_config
+from api import errors
+from api.ratelimit import RateLimiter
+from api.services import Services
+from engine.calendar import WorkingCalendar
+from engine.clock import Clock, SystemClock
+from engine.org import HierarchyRouter
+from engine.runtime.runtime import Runtime
+from engine.store import Store, database_url_from_env
+from engine.store.org_repository import ChartCache
+
+
+class JiaheApi(Api):
+    """flask-smorest's Api with our one error shape for its HTTP errors too."""
+
+    def handle_http_exception(self, error):
+        return errors.http_error(error)
+
+
+def create_app(config: dict | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
+    """The app. Tests pass their own clock and store; everything else comes from config."""
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.config.update(app_config.DEFAULTS)
+    app.config.update(app_config.from_env())
+    app.config.update(config or {})
+    app.extensions["jiahe"] = _services(app.config, clock or SystemClock(), store)
+    api = JiaheApi(app)
+    _register_views(app, api)
+    errors.register(app)
+    if app.config.get("START_TIMER_WORKER"):
+        from api.worker import start_worker_thread
+
+        start_worker_thread(app)
+    return app
+
+
+def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
+    if store is None:
+        store = Store(cfg.get("DATABASE_URL") or database_url_from_env())
+        store.upgrade()
+    root = Path(cfg["JIAHE_PROJECT_ROOT"])
+    charts = ChartCache(store, max_age=cfg.get("ORG_CHART_MAX_AGE"))
+    runtime = Runtime(store, clock=clock, router=HierarchyRouter(charts.get),
+                      calendar=WorkingCalendar.from_file(root / "processes" / "calendar.yaml"))
+    return Services(store=store, runtime=runtime, charts=charts, clock=clock, project_root=root,
+                    limiter=RateLimiter())
+
+
+def _register_views(app: Flask, api: Api) -> None:
+    from api.views import session, system
+
+    system.register_static(app)
+    for module in (system, session):
+        api.register_blueprint(module.blp)
+    for module in _optional_view_modules():
+        api.register_blueprint(module.blp)
+
+
+def _optional_view_modules():
+    """View modules written feature by feature; each exposes `blp`."""
+    import importlib
+
+    names = ["org", "processes", "cases", "tasks", "reports"]
+    modules = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(f"api.views.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"api.views.{name}":
+                raise
+    return modules

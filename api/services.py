@@ -1,0 +1,31 @@
+"""The engine objects one app works with, built once per app."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from api.ratelimit import RateLimiter
+from engine.clock import Clock
+from engine.org import OrgChart
+from engine.runtime.runtime import Runtime
+from engine.store import Store
+from engine.store.org_repository import ChartCache
+
+
+@dataclass
+class Services:
+    store: Store
+    runtime: Runtime
+    charts: ChartCache
+    clock: Clock
+    project_root: Path
+    limiter: RateLimiter
+
+    def chart(self) -> OrgChart:
+        return self.charts.get()
+
+
+def services() -> Services:
+    return current_app.extensions["jiahe"]

@@ -1,0 +1,60 @@
+"""Login, identity, and the one error shape."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+def test_a_user_logs_in_and_sees_herself_and_her_org_units(api):
+    me = api.get("/api/v1/me", "mediator_a").get_json()
+    assert me == {"username": "mediator_a", "display_name": me["display_name"],
+                  "memberships": [{"role": "village_mediator", "org_unit": "village-a"}]}
+    units = [u["id"] for u in api.get("/api/v1/org-units", "mediator_a").get_json()]
+    assert units == ["village-a", "grid-a1", "grid-a2"]
+
+
+def test_wrong_password_is_401_in_the_error_shape(api):
+    response = api.post("/api/v1/auth/login", json={"username": "clerk", "password": "wrong"})
+    assert response.status_code == 401
+    assert response.get_json() == {"error": {"status": 401, "code": "unauthorized",
+                                             "message": "wrong username or password"}}
+
+
+def test_missing_field_is_422_with_field_errors(api):
+    response = api.post("/api/v1/auth/login", json={"username": "clerk"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field_errors"][0]["field"] == "password"
+
+
+def test_login_is_rate_limited(api):
+    for _ in range(10):
+        api.post("/api/v1/auth/login", json={"username": "clerk", "password": "wrong"})
+    response = api.post("/api/v1/auth/login", json={"username": "clerk", "password": "jiahe-demo"})
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_a_revoked_or_expired_token_is_refused(api):
+    headers = api.as_("clerk")
+    assert api.client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert api.client.get("/api/v1/me", headers=headers).status_code == 401
+    api.tokens.clear()
+    headers = api.as_("clerk")
+    api.clock.advance(timedelta(hours=13))
+    assert api.client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_no_token_is_401_and_unknown_url_is_404_in_the_same_shape(api):
+    assert api.get("/api/v1/me").get_json()["error"]["code"] == "unauthorized"
+    missing = api.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_openapi_and_docs_are_served(api):
+    spec = api.get("/api/openapi.json").get_json()
+    assert spec["info"]["title"].startswith("家和") and "/api/v1/auth/login" in spec["paths"]
+    assert api.get("/api/docs").status_code == 200
+    assert api.get("/api/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_health_and_metrics(api):
+    assert api.get("/healthz").get_json() == {"status": "ok"}
+    assert b"jiahe_open_tasks" in api.get("/metrics").data

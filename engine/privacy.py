@@ -1,0 +1,88 @@
+"""Sensitive personal information in case data (个人信息保护法 Art. 28; DOMAIN.md, privacy).
+
+Form schemas mark fields with `"x-sensitive": true`; those values are masked unless the
+viewer's role needs them, and every explicit reveal is audited by the caller.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+MASK = "***"
+
+
+def sensitive_paths(schema: dict | None) -> set[str]:
+    """Dotted paths of sensitive fields; array items are written `field[]`."""
+    paths: set[str] = set()
+    _collect(schema or {}, "", paths)
+    return paths
+
+
+def _collect(node: dict, prefix: str, paths: set[str]) -> None:
+    if not isinstance(node, dict):
+        return
+    if node.get("x-sensitive") and prefix:
+        paths.add(prefix)
+    for name, child in (node.get("properties") or {}).items():
+        _collect(child, f"{prefix}.{name}" if prefix else name, paths)
+    if isinstance(node.get("items"), dict):
+        _collect(node["items"], f"{prefix}[]", paths)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for branch in node.get(key) or []:
+            _collect(branch, prefix, paths)
+
+
+def sensitive_paths_of_forms(forms: Iterable[dict]) -> set[str]:
+    paths: set[str] = set()
+    for schema in forms:
+        paths |= sensitive_paths(schema)
+    return paths
+
+
+def masked(data: dict, paths: set[str]) -> tuple[dict, list[str]]:
+    """A copy of `data` with every sensitive value masked, and the concrete paths masked."""
+    result, hits = copy.deepcopy(data), []
+    for path in sorted(paths):
+        _mask(result, path.replace("[]", ".[]").split("."), path, hits)
+    return result, hits
+
+
+def _mask(node: Any, parts: list[str], path: str, hits: list[str], where: str = "") -> None:
+    if not parts or node is None:
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "[]":
+        for i, item in enumerate(node if isinstance(node, list) else []):
+            _mask(item, rest, path, hits, f"{where}[{i}]")
+        return
+    if not isinstance(node, dict) or head not in node:
+        return
+    here = f"{where}.{head}" if where else head
+    if rest:
+        _mask(node[head], rest, path, hits, here)
+    elif node[head] not in (None, ""):
+        node[head] = mask_value(node[head])
+        hits.append(here)
+
+
+def mask_value(value: Any) -> str:
+    """Keep just enough to recognise a value (138****0001), never enough to use it."""
+    text = str(value)
+    if len(text) >= 7 and text.replace("-", "").replace(" ", "").isdigit():
+        return text[:3] + "****" + text[-4:]
+    return (text[:1] + MASK) if len(text) > 1 else MASK
+
+
+def value_at(data: dict, path: str) -> Any:
+    """The value at a concrete path such as `parties[0].phone` (None when absent)."""
+    node: Any = data
+    for part in path.replace("[", ".[").split("."):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            node = node[index] if isinstance(node, list) and index < len(node) else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node

@@ -1,0 +1,123 @@
+"""Request and response schemas of the task endpoints."""
+from __future__ import annotations
+
+from dataclasses import fields as dataclass_fields
+
+from marshmallow import Schema, fields, pre_dump, validate
+
+from api.schemas.common import PageArgs
+from engine.tasks import SCOPES, SORTS
+
+
+class TaskListArgs(PageArgs):
+    scope = fields.String(load_default="group", validate=validate.OneOf(SCOPES), metadata={
+        "description": "mine: open tasks assigned to me; group: open unassigned tasks offered to my roles; "
+                       "done: tasks I completed, newest first; supervised: open tasks where I supervise"})
+    sort = fields.String(load_default=None, validate=validate.OneOf(SORTS), metadata={
+        "description": "a field, ascending; a leading '-' for descending. Default: due_at (soonest first, "
+                       "no deadline last, then highest priority); done: -ended_at. risk: red first"})
+    process = fields.String(load_default=None, validate=validate.Length(max=100))
+    case_id = fields.String(load_default=None, validate=validate.Length(max=36))
+
+
+class TaskItemOut(Schema):
+    id = fields.String()
+    case_id = fields.String()
+    case_no = fields.String(allow_none=True)
+    process = fields.String()
+    name = fields.String(metadata={"description": "the BPMN element id of the task"})
+    title = fields.String()
+    role = fields.String(allow_none=True)
+    org_unit = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    state = fields.String()
+    due_at = fields.DateTime(allow_none=True)
+    deadline_basis = fields.String(allow_none=True, metadata={"description": "the law or rule behind due_at"})
+    priority = fields.Integer()
+    risk = fields.String(allow_none=True, metadata={"description": "the case's risk colour"})
+    created_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    ended_by = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+
+
+class TaskPageOut(Schema):
+    items = fields.List(fields.Nested(TaskItemOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TaskFormOut(Schema):
+    schema = fields.Dict(allow_none=True)
+    ui_schema = fields.Dict(allow_none=True)
+
+
+class TaskCaseRefOut(Schema):
+    id = fields.String()
+    case_no = fields.String(allow_none=True)
+    status = fields.String()
+
+
+class TaskCaseOut(TaskCaseRefOut):
+    risk_colour = fields.String(allow_none=True)
+    org_unit = fields.String(allow_none=True)
+    row_version = fields.Integer(metadata={"description": "send back with complete to detect a changed case"})
+
+
+class TaskDraftOut(Schema):
+    data = fields.Dict()
+    saved_at = fields.DateTime()
+
+
+class TaskCommentOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String(allow_none=True)
+    text = fields.String()
+    at = fields.DateTime()
+
+
+class TaskDetailOut(TaskItemOut):
+    case = fields.Nested(TaskCaseOut)
+    form = fields.Nested(TaskFormOut)
+    instructions = fields.String(metadata={"description": "rendered, HTML-escaped"})
+    instructions_note = fields.String(allow_none=True, metadata={
+        "description": "set when the instructions could not be rendered and are shown as written"})
+    data = fields.Dict(metadata={"description": "the task's data; sensitive fields masked unless you may read them"})
+    masked_fields = fields.List(fields.String())
+    draft = fields.Nested(TaskDraftOut, allow_none=True)
+    comments = fields.List(fields.Nested(TaskCommentOut))
+
+    @pre_dump
+    def _flatten(self, detail, **_):
+        """The engine keeps the task apart from the page around it; clients get one object."""
+        page = {f.name: getattr(detail, f.name) for f in dataclass_fields(detail) if f.name != "task"}
+        return {**{f.name: getattr(detail.task, f.name) for f in dataclass_fields(detail.task)}, **page}
+
+
+class TaskAssignIn(Schema):
+    user = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class TaskDraftIn(Schema):
+    data = fields.Dict(required=True)
+
+
+class TaskCompleteIn(Schema):
+    data = fields.Dict(load_default=dict)
+    row_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class TaskCompletionOut(Schema):
+    case = fields.Nested(TaskCaseRefOut)
+    next_tasks = fields.List(fields.Nested(TaskItemOut))
+
+
+class TaskCommentIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class TaskCommentListOut(Schema):
+    items = fields.List(fields.Nested(TaskCommentOut))
+    total = fields.Integer()

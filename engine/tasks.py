@@ -1,0 +1,344 @@
+"""Human tasks as users work them: lists, the task page, claiming, drafts, completion and
+comments. No HTTP here; the API's task views are thin wrappers around TaskDesk.
+
+Who may do what with a task (DOMAIN.md: a user acts in her org units and below):
+- work on it (claim, draft, complete): she holds the task's role in its org unit or above,
+  or it is assigned to her;
+- supervise it (read, assign, unclaim by force): she holds a supervision role there;
+- read it: either of the above, or she completed it herself.
+Anyone else is told the task does not exist: its existence is itself information.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.access import SENSITIVE_READERS, SUPERVISION_ROLES, Principal
+from engine.definitions.instructions import render_instructions
+from engine.definitions.parsing import FORM_UI_SCHEMA, ParsedProcess
+from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from engine.org import OrgChart
+from engine.privacy import masked, sensitive_paths_of_forms
+from engine.runtime.projections import task_properties
+from engine.store import org_repository
+from engine.store import task_queries as queries
+from engine.store.task_queries import SORTS, CaseFacts, TaskFilter
+
+log = logging.getLogger(__name__)
+
+SCOPES = ("mine", "group", "done", "supervised")
+COMMENT_MAX_CHARS = 2000
+INSTRUCTIONS = "instructionsForEndUser"
+
+
+# -- read models -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskItem:
+    """A task as lists show it, with the facts of its case."""
+
+    id: str
+    case_id: str
+    case_no: str | None
+    process: str
+    name: str
+    title: str
+    role: str | None
+    org_unit: str | None
+    assignee: str | None
+    state: str
+    due_at: datetime | None
+    deadline_basis: str | None
+    priority: int
+    risk: str | None
+    created_at: datetime
+    ended_at: datetime | None
+    ended_by: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    items: list[TaskItem]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    scope: str = "group"
+    sort: str | None = None
+    page: int = 1
+    per_page: int = 20
+    process: str | None = None
+    case_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    username: str
+    display_name: str | None
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    data: dict
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """The task page: the task, its form, rendered instructions and data as the viewer may see it."""
+
+    task: TaskItem
+    case: dict
+    form: dict
+    instructions: str
+    instructions_note: str | None
+    data: dict
+    masked_fields: list[str]
+    draft: Draft | None
+    comments: list[Comment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Completion:
+    case: dict
+    next_tasks: list[TaskItem]
+
+
+# -- who may do what -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskAccess:
+    principal: Principal
+    chart: OrgChart
+
+    def works_on(self, task) -> bool:
+        return task.assignee == self.principal.username or self.principal.sees(self.chart, task.org_unit, task.role)
+
+    def supervises(self, task) -> bool:
+        return any(self.principal.sees(self.chart, task.org_unit, role) for role in SUPERVISION_ROLES)
+
+    def reads(self, task) -> bool:
+        return self.works_on(task) or self.supervises(task) or task.ended_by == self.principal.username
+
+    def reads_sensitive(self, task, case: CaseFacts) -> bool:
+        """The assigned handler, and roles that serve the victim where the case arose."""
+        if task.assignee == self.principal.username:
+            return True
+        return any(self.principal.sees(self.chart, case.org_unit, role) for role in SENSITIVE_READERS)
+
+    def offers(self) -> dict[str, frozenset[str]]:
+        """role -> the org units where tasks of that role are offered to her."""
+        return {role: frozenset(self.principal.visible_units(self.chart, role)) for role in self.principal.roles}
+
+    def supervised_units(self) -> frozenset[str]:
+        units: set[str] = set()
+        for role in SUPERVISION_ROLES & self.principal.roles:
+            units |= self.principal.visible_units(self.chart, role)
+        return frozenset(units)
+
+
+# -- the service -----------------------------------------------------------------------------
+
+class TaskDesk:
+    """One caller's view of the task list, for one request."""
+
+    def __init__(self, runtime, chart: OrgChart, principal: Principal):
+        self.runtime = runtime
+        self.store = runtime.store
+        self.clock = runtime.clock
+        self.me = principal.username
+        self.access = TaskAccess(principal, chart)
+
+    # -- lists ---------------------------------------------------------------------------
+    def list(self, query: TaskQuery) -> TaskPage:
+        where = self._filter(query)
+        sort = query.sort or ("-ended_at" if query.scope == "done" else "due_at")
+        with self.store.read() as session:
+            rows, total = queries.task_page(session, where, sort=sort, page=query.page, per_page=query.per_page)
+        now = self.clock.now()
+        return TaskPage([task_item(row, case, now) for row, case in rows], total, query.page, query.per_page)
+
+    def _filter(self, query: TaskQuery) -> TaskFilter:
+        if query.scope not in SCOPES:
+            raise ValidationFailed("unknown scope", [FieldError("scope", f"one of {', '.join(SCOPES)}")])
+        if query.sort is not None and query.sort not in SORTS:
+            raise ValidationFailed("unknown sort", [FieldError("sort", f"one of {', '.join(SORTS)}")])
+        narrowing = {"process_key": query.process, "instance_id": query.case_id}
+        if query.scope == "mine":
+            return TaskFilter(assignee=self.me, **narrowing)
+        if query.scope == "done":
+            return TaskFilter(state="completed", ended_by=self.me, **narrowing)
+        if query.scope == "supervised":
+            return TaskFilter(units=self.access.supervised_units(), **narrowing)
+        return TaskFilter(unassigned=True, group=self.access.offers(), **narrowing)
+
+    # -- one task ------------------------------------------------------------------------
+    def item(self, task_id: str) -> TaskItem:
+        row, case = self._readable(task_id)
+        return task_item(row, case, self.clock.now())
+
+    def detail(self, task_id: str) -> TaskDetail:
+        with self.store.read() as session:
+            row, case = self._readable_in(session, task_id)
+            parsed = self.runtime.parsed_by_id(session, case.version_id)
+            draft = queries.draft_of(session, task_id, self.me) if row.state == "ready" else None
+            comments = [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
+        data, hidden = self._visible_data(row, case, parsed)
+        instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data)
+        return TaskDetail(
+            task=task_item(row, case, self.clock.now()), case=_case_ref(case, detail=True),
+            form=form_of(parsed, row.task_spec, row.form), instructions=instructions.text,
+            instructions_note=instructions.note, data=data, masked_fields=hidden,
+            draft=Draft(draft.data, draft.saved_at) if draft is not None else None, comments=comments)
+
+    def _visible_data(self, row, case: CaseFacts, parsed: ParsedProcess) -> tuple[dict, list[str]]:
+        data = json_safe(self.runtime.task_data(row.id))
+        if self.access.reads_sensitive(row, case):
+            return data, []
+        return masked(data, sensitive_paths_of_forms(parsed.forms.values()))
+
+    # -- acting --------------------------------------------------------------------------
+    def claim(self, task_id: str) -> TaskItem:
+        self._workable(task_id)
+        self.runtime.claim(task_id, actor=self.me)
+        return self.item(task_id)
+
+    def unclaim(self, task_id: str) -> TaskItem:
+        row, case = self._readable(task_id)
+        if row.state == "ready" and row.assignee is None:
+            return task_item(row, case, self.clock.now())  # nothing to give back
+        force = row.assignee != self.me and self.access.supervises(row)
+        self.runtime.unclaim(task_id, actor=self.me, force=force)
+        return self.item(task_id)
+
+    def assign(self, task_id: str, user: str) -> TaskItem:
+        row, _ = self._readable(task_id)
+        supervising = self.access.supervises(row)
+        if not supervising and not (user == self.me and self.access.works_on(row)):
+            raise Forbidden("only a supervisor over this task may assign it to someone else")
+        self._check_qualified(row, user)
+        if supervising:
+            self.runtime.assign(task_id, user, actor=self.me)
+        else:  # taking it herself: the same rules as claiming
+            self.runtime.claim(task_id, actor=self.me)
+        return self.item(task_id)
+
+    def _check_qualified(self, row, user: str) -> None:
+        with self.store.read() as session:
+            found = queries.active_user(session, user)
+            memberships = tuple(org_repository.memberships_of(session, user)) if found else ()
+        candidate = Principal(user, user, memberships)
+        if found is None or not candidate.sees(self.access.chart, row.org_unit, row.role):
+            message = (f"{user} does not hold the role {row.role} at or above {row.org_unit}" if found
+                       else f"there is no active user {user}")
+            raise ValidationFailed("the task cannot be assigned to this user", [FieldError("user", message)])
+
+    def save_draft(self, task_id: str, data: dict) -> Draft:
+        row, _ = self._workable(task_id)
+        if row.state != "ready":
+            raise Conflict(f"task {task_id} is {row.state}; drafts are kept for open tasks only",
+                           task=task_id, state=row.state)
+        with self.store.write() as session:
+            saved = queries.save_draft(session, task_id, self.me, data, self.clock.now())
+            return Draft(saved.data, saved.saved_at)
+
+    def complete(self, task_id: str, data: dict | None, *, row_version: int | None = None) -> Completion:
+        self._workable(task_id)
+        view = self.runtime.complete(task_id, data, actor=self.me, expected_row_version=row_version)
+        self._forget_drafts(task_id)
+        with self.store.read() as session:
+            _, case = queries.task_with_case(session, task_id)
+            open_rows = queries.open_tasks_of_case(session, view.id)
+        now = self.clock.now()
+        return Completion(case=_case_ref(case), next_tasks=[task_item(r, c, now) for r, c in open_rows
+                                                            if self.access.reads(r)])
+
+    def _forget_drafts(self, task_id: str) -> None:
+        # The task is complete whatever happens here; a leftover draft is never shown,
+        # since the task page offers drafts of open tasks only.
+        try:
+            with self.store.write() as session:
+                queries.delete_drafts(session, task_id)
+        except Exception:
+            log.warning("drafts of completed task %s were not deleted", task_id, exc_info=True)
+
+    # -- comments ------------------------------------------------------------------------
+    def comments(self, task_id: str) -> list[Comment]:
+        with self.store.read() as session:
+            self._readable_in(session, task_id)
+            return [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
+
+    def add_comment(self, task_id: str, text: str) -> Comment:
+        text = (text or "").strip()
+        if not text or len(text) > COMMENT_MAX_CHARS:
+            raise ValidationFailed("a comment has 1 to 2000 characters",
+                                   [FieldError("text", f"must have 1 to {COMMENT_MAX_CHARS} characters")])
+        with self.store.write() as session:
+            row, _ = self._readable_in(session, task_id)
+            comment = queries.add_comment(session, row, self.me, text, self.clock.now())
+            return _comment(comment, queries.display_name_of(session, self.me))
+
+    # -- loading with access checks ------------------------------------------------------
+    def _readable(self, task_id: str):
+        with self.store.read() as session:
+            return self._readable_in(session, task_id)
+
+    def _readable_in(self, session, task_id: str):
+        row, case = queries.task_with_case(session, task_id)
+        if not self.access.reads(row):
+            raise NotFound("task not found", task=task_id)
+        return row, case
+
+    def _workable(self, task_id: str):
+        row, case = self._readable(task_id)
+        if not self.access.works_on(row):
+            raise Forbidden(f"this task is for the role {row.role}; you may supervise it but not work on it")
+        return row, case
+
+
+# -- building the read models ----------------------------------------------------------------
+
+def task_item(row, case: CaseFacts, now: datetime) -> TaskItem:
+    return TaskItem(
+        id=row.id, case_id=row.instance_id, case_no=case.case_no, process=row.process_key, name=row.task_spec,
+        title=row.title, role=row.role, org_unit=row.org_unit, assignee=row.assignee, state=row.state,
+        due_at=row.due_at, deadline_basis=row.deadline_basis, priority=row.priority, risk=case.risk_colour,
+        created_at=row.created_at, ended_at=row.ended_at, ended_by=row.ended_by,
+        overdue=row.state == "ready" and row.due_at is not None and row.due_at < now)
+
+
+def _case_ref(case: CaseFacts, detail: bool = False) -> dict:
+    ref = {"id": case.id, "case_no": case.case_no, "status": case.status}
+    if detail:
+        # row_version goes back with a completion, so that a case changed meanwhile is a conflict.
+        ref |= {"risk_colour": case.risk_colour, "org_unit": case.org_unit, "row_version": case.row_version}
+    return ref
+
+
+def _comment(row, display_name: str | None) -> Comment:
+    return Comment(id=row.id, username=row.username, display_name=display_name, text=row.text, at=row.at)
+
+
+def form_of(parsed: ParsedProcess, spec_name: str, schema_name: str | None) -> dict:
+    """The task's JSON Schema and UI schema, both from the deployed bundle."""
+    ui_name = task_properties(parsed.task_spec(spec_name)).get(FORM_UI_SCHEMA)
+    return {"schema": parsed.form(schema_name), "ui_schema": parsed.form(ui_name)}
+
+
+def _spec_extensions(parsed: ParsedProcess, spec_name: str) -> dict:
+    return dict(getattr(parsed.task_spec(spec_name), "extensions", None) or {})
+
+
+def json_safe(data: Any) -> dict:
+    """Workflow data as JSON would carry it (dates and other values as text)."""
+    return json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))

@@ -1,7 +1,8 @@
 """One JSON error shape for every error:
 
     {"error": {"status": 422, "code": "validation_failed", "message": "...",
-               "field_errors": [{"field", "message", "validator"}], "findings": [...]}}
+               "field_errors": [{"field", "message", "validator"}], "findings": [...],
+               "details": {...context such as task, instance, state...}}}
 
 Engine exceptions map to HTTP codes here and nowhere else. Unexpected exceptions are logged
 and answered with a plain 500 that carries no stack trace.
@@ -58,7 +59,10 @@ def jiahe_error(exc: JiaheError):
     payload = exc.to_dict()
     payload.pop("code", None)
     message = payload.pop("message", exc.message)
-    response = error_response(status_of(exc), exc.code, message, **payload)
+    lists = {key: payload.pop(key) for key in ("field_errors", "findings") if key in payload}
+    # The rest of the context (task, instance, state, ...) goes under "details", so that it
+    # can never collide with the shape's own keys.
+    response = error_response(status_of(exc), exc.code, message, details=payload or None, **lists)
     if isinstance(exc, TooManyRequests) and exc.context.get("retry_after"):
         response.headers["Retry-After"] = str(exc.context["retry_after"])
     if isinstance(exc, Unauthorized):

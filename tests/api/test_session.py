@@ -58,3 +58,15 @@ def test_openapi_and_docs_are_served(api):
 def test_health_and_metrics(api):
     assert api.get("/healthz").get_json() == {"status": "ok"}
     assert b"jiahe_open_tasks" in api.get("/metrics").data
+
+
+def test_engine_context_never_collides_with_the_error_shape(api):
+    from engine.errors import Conflict
+
+    with api.app.test_request_context():
+        from api.errors import jiahe_error
+
+        response = jiahe_error(Conflict("instance x is suspended", status="suspended", task="t-1"))
+    body = response.get_json()["error"]
+    assert response.status_code == 409 and body["status"] == 409
+    assert body["details"] == {"status": "suspended", "task": "t-1"}

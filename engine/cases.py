@@ -1,0 +1,410 @@
+"""Cases: intake from staff and from the public, finding and reading cases, supervising them.
+
+Jurisdiction and privacy are decided here rather than in the HTTP layer, so every caller
+gets the same answers:
+- a case outside the caller's jurisdiction does not exist for her (NotFound);
+- sensitive fields (x-sensitive in any form of the case's process version) are masked
+  except for those who handle the victim: roles in SENSITIVE_READERS for a unit that sees
+  the case, and the handler an open task is assigned to (the same rule as task pages);
+- an explicit reveal of such fields is an audit event with the fields and the reason.
+The runtime does the work; this module adds who may ask, and what they get to see.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from engine.access import SENSITIVE_READERS, SUPERVISION_ROLES, Principal
+from engine.audit import AuditRecord
+from engine.calendar import CHINA_TZ
+from engine.errors import Conflict, FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
+from engine.org import ROLES, OrgChart
+from engine.privacy import masked, sensitive_paths_of_forms, value_at
+from engine.runtime.auditing import timeline as audit_timeline
+from engine.runtime.runtime import Runtime, start_form_name
+from engine.runtime.views import IncidentView, TaskView
+from engine.store import case_queries as queries
+from engine.store import repository as repo
+from engine.store.case_queries import CaseFilter, CaseRow
+
+INTAKE_ROLES = frozenset({"intake_clerk", "grid_worker", "supervisor", "rights_officer", "admin"})
+# Designers shape processes and never handle cases, so they have no need to know who is in one.
+CASE_ROLES = frozenset(ROLES) - {"process_designer"}
+STATUSES = ("running", "suspended", "incident", "completed", "terminated")
+
+PUBLIC_ACTOR, PUBLIC_PROCESS, PUBLIC_CHANNEL = "public", "dispute_case", "online"
+# What a member of the public is told: coarse stages, never names or data.
+PUBLIC_STAGES = (("received", "已收到"), ("accepted", "已受理"), ("handling", "处理中"), ("concluded", "已办结"))
+
+# Where a supervisor may push a case up one level: the open mediation steps whose failure
+# the process itself routes to the next level (DOMAIN.md, tiered handling). Level 3 is not
+# here: its failure leads to litigation, not to a higher level.
+ESCALATION_STEPS = {"dispute_case": ("mediate_level1", "mediate_level2")}
+ESCALATION_NOTE = "督办升级："
+
+
+@dataclass(frozen=True)
+class CaseDetail(CaseRow):
+    version: int = 0
+    data: dict = field(default_factory=dict)
+    masked_fields: list[str] = field(default_factory=list)
+    can_reveal: bool = False
+    tasks: list[TaskView] = field(default_factory=list)
+    incidents: list[IncidentView] = field(default_factory=list)
+    created: bool = True
+
+
+@dataclass(frozen=True)
+class Reveal:
+    values: dict
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PublicReceiptView:
+    case_no: str
+    receipt: str
+    received_at: datetime
+    created: bool
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    key: str
+    label: str
+    done: bool
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    case_no: str
+    status: str
+    status_label: str
+    received_at: datetime
+    outcome: str | None
+    outcome_label: str | None
+    steps: list[PublicStep]
+
+
+class CaseService:
+    def __init__(self, runtime: Runtime, chart: Callable[[], OrgChart]):
+        self.runtime, self.store, self.clock = runtime, runtime.store, runtime.clock
+        self._chart = chart  # a provider: the chart is cached and swapped after an import
+
+    # -- intake ----------------------------------------------------------------------------
+    def register(self, who: Principal, *, process: str, org_unit: str, channel: str, data: dict,
+                 idempotency_key: str | None = None) -> CaseDetail:
+        """Register an incoming matter (有来必受); a retry with the same key is the same case."""
+        _require_role(who, INTAKE_ROLES, "register cases")
+        if not self._sees(who, org_unit, INTAKE_ROLES):
+            raise NotFound("org unit not found", org_unit=org_unit)
+        data = {**(data or {}), "channel": channel}
+        key = business_key("intake", who.username, idempotency_key)
+        case_id, created = self._start(process, org_unit, data, actor=who.username, key=key)
+        return self.detail(who, case_id, created=created)
+
+    def public_intake(self, *, org_unit: str, data: dict, client: str,
+                      idempotency_key: str | None = None) -> PublicReceiptView:
+        """The online (网) channel: no login; the submitter gets a receipt to ask with later."""
+        if org_unit not in self._chart().units:
+            raise ValidationFailed("unknown org unit", [FieldError("org_unit", "没有这个单位", "exists")])
+        now = self.clock.now()
+        # The server's clock, not the submitter's, says when it arrived (evidence, SPC 2022 Art. 6).
+        data = {**(data or {}), "channel": PUBLIC_CHANNEL, "received_at": now.isoformat()}
+        key = business_key("public", client, idempotency_key)
+        case_id, created = self._start(PUBLIC_PROCESS, org_unit, data, actor=PUBLIC_ACTOR, key=key)
+        with self.store.write() as session:
+            receipt, _ = queries.ensure_receipt(session, case_id, secrets.token_urlsafe(18), now=now,
+                                                postgres=self.store.is_postgres)
+            facts = queries.case_row(session, case_id, now)
+        return PublicReceiptView(facts.case_no, receipt, facts.created_at, created)
+
+    def public_status(self, receipt: str) -> PublicStatus:
+        with self.store.read() as session:
+            case_id = queries.case_id_by_receipt(session, receipt)
+            facts = queries.case_row(session, case_id, self.clock.now()) if case_id else None
+            if facts is None:
+                raise NotFound("no submission has this receipt")
+            kept = queries.first_commitments(session, case_id)
+        refused = self.runtime.instance(case_id).data.get("decision") == "not_accept"
+        steps = _public_steps(facts, kept, refused)
+        reached = [s for s in steps if s.done][-1]
+        concluded = reached.key == "concluded"
+        outcome = facts.outcome if concluded else None
+        return PublicStatus(facts.case_no, reached.key, reached.label, facts.created_at, outcome,
+                            choice_title(self._forms(facts.version_id), "outcome", outcome), steps)
+
+    def _start(self, process: str, org_unit: str, data: dict, *, actor: str, key: str | None) -> tuple[str, bool]:
+        _check_known_fields(self._start_form(process), data)
+        try:
+            view = self.runtime.start(process, actor=actor, data=data, org_unit=org_unit, business_key=key)
+            case_id, created = view.id, view.created
+        except Conflict:
+            # A concurrent retry with the same key committed first: its case is ours.
+            case_id, created = (self._case_id_by_key(key) if key else None), False
+            if case_id is None:
+                raise
+        if not created:
+            self._check_same_request(case_id, process, org_unit)
+        return case_id, created
+
+    def _start_form(self, process: str) -> dict | None:
+        try:
+            parsed = self.runtime.parsed_latest(process)
+        except NotFound:
+            raise ValidationFailed("unknown process", [FieldError("process", f"流程 {process} 未部署", "exists")]) from None
+        return parsed.form(start_form_name(parsed))
+
+    def _case_id_by_key(self, key: str) -> str | None:
+        with self.store.read() as session:
+            return queries.case_id_by_business_key(session, key)
+
+    def _check_same_request(self, case_id: str, process: str, org_unit: str) -> None:
+        facts = self._facts(case_id)
+        if (facts.process_key, facts.org_unit) != (process, org_unit):
+            raise Conflict("this Idempotency-Key was already used for a different case; use a new key",
+                           case_no=facts.case_no)
+
+    # -- reading -----------------------------------------------------------------------------
+    def search(self, who: Principal, *, org_unit: str | None = None, **criteria) -> tuple[list[CaseRow], int]:
+        """A page of the cases she sees, and how many match; criteria as in CaseFilter."""
+        units = self._visible_units(who)
+        if org_unit is not None:
+            if org_unit not in units:
+                raise NotFound("org unit not found", org_unit=org_unit)
+            units &= {u.id for u in self._chart().descendants(org_unit)}
+        search = CaseFilter(units=frozenset(units), now=self.clock.now(), **criteria)
+        with self.store.read() as session:
+            return queries.search(session, search)
+
+    def detail(self, who: Principal, case_id: str, *, created: bool = True) -> CaseDetail:
+        facts = self._visible_case(who, case_id)
+        view = self.runtime.instance(case_id)
+        reader = self._may_read_sensitive(who, facts, view.tasks)
+        data, hits = (view.data, []) if reader else masked(view.data, self._sensitive_paths(facts.version_id))
+        return CaseDetail(**vars(facts), version=view.version, data=data, masked_fields=hits, can_reveal=reader,
+                          tasks=view.tasks, incidents=view.incidents, created=created)
+
+    def timeline(self, who: Principal, case_id: str) -> list[AuditRecord]:
+        """Every event of the case, oldest first, sensitive values masked as in the detail.
+
+        Masked events keep their stored hash, which covers the clear data: verify chains
+        with `jiahe audit verify`, not by rehashing what this returns."""
+        facts = self._visible_case(who, case_id)
+        events = audit_timeline(self.store, case_id)
+        if self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
+            return events
+        paths = self._sensitive_paths(facts.version_id)
+        return [replace(r, data=_masked_event(r.data, paths)) for r in events]
+
+    def reveal(self, who: Principal, case_id: str, fields: list[str], reason: str) -> Reveal:
+        """The clear values of sensitive fields, for those who handle the victim: audited
+        first, so no value leaves this way without its record."""
+        facts = self._visible_case(who, case_id)
+        if not self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
+            raise Forbidden("only roles that handle the victim, or the task's assignee, may see these fields")
+        _check_sensitive(fields, self._sensitive_paths(facts.version_id))
+        _require_reason(reason)
+        data = self.runtime.instance(case_id).data
+        at = self.append_event(case_id, who.username, "sensitive_field_read", fields=list(fields),
+                               reason=reason.strip())
+        return Reveal({path: value_at(data, path) for path in fields}, reason.strip(), at)
+
+    def append_event(self, case_id: str, actor: str, type_: str, **data) -> datetime:
+        """One audit event on the case's chain, in its own transaction on the locked row."""
+        now = self.clock.now()
+        with self.store.write() as session:
+            row = repo.instance_for_update(session, case_id, self.store.is_postgres)
+            repo.append_instance_audit(session, row, at=now, actor=actor, events=[(type_, None, data)])
+        return now
+
+    # -- supervision ---------------------------------------------------------------------------
+    def suspend(self, who: Principal, case_id: str, reason: str) -> CaseDetail:
+        _require_reason(reason)
+        self._supervised_case(who, case_id)
+        with _status_conflicts():
+            self.runtime.suspend(case_id, actor=who.username, reason=reason)
+        return self.detail(who, case_id)
+
+    def resume(self, who: Principal, case_id: str, reason: str = "") -> CaseDetail:
+        self._supervised_case(who, case_id)
+        with _status_conflicts():
+            self.runtime.resume(case_id, actor=who.username, reason=reason)
+        return self.detail(who, case_id)
+
+    def terminate(self, who: Principal, case_id: str, reason: str) -> CaseDetail:
+        _require_reason(reason)
+        self._supervised_case(who, case_id)
+        with _status_conflicts():
+            self.runtime.terminate(case_id, actor=who.username, reason=reason)
+        return self.detail(who, case_id)
+
+    def migrate(self, who: Principal, case_id: str, version: int | None = None) -> CaseDetail:
+        self._supervised_case(who, case_id)
+        with _status_conflicts():
+            self.runtime.migrate(case_id, actor=who.username, version=version)
+        return self.detail(who, case_id)
+
+    def escalate(self, who: Principal, case_id: str, reason: str) -> CaseDetail:
+        """Move a case up one level now, as a failed mediation at its current level would.
+
+        The open mediation step is completed as failed on the supervisor's behalf, so the
+        process takes its own escalation path and the trail shows who escalated and why."""
+        _require_reason(reason)
+        facts = self._supervised_case(who, case_id)
+        task = self._escalation_task(facts)
+        if task.assignee and task.assignee != who.username:
+            self.runtime.unclaim(task.id, actor=who.username, force=True)
+        today = self.clock.now().astimezone(CHINA_TZ).date().isoformat()
+        result = {"result": "failed", "summary": f"{ESCALATION_NOTE}{reason.strip()}", "mediated_on": today}
+        with _status_conflicts():
+            self.runtime.complete(task.id, result, actor=who.username)
+        return self.detail(who, case_id)
+
+    def _escalation_task(self, facts: CaseRow) -> TaskView:
+        steps = ESCALATION_STEPS.get(facts.process_key)
+        if not steps:
+            raise InvalidState(f"process {facts.process_key} offers no escalation", case_no=facts.case_no)
+        if facts.status != "running":
+            raise InvalidState(f"case {facts.case_no} is {facts.status}; only a running case can be escalated",
+                               case_no=facts.case_no)
+        task = next((t for t in self._open_tasks(facts.id) if t.name in steps), None)
+        if task is None:
+            raise InvalidState(f"case {facts.case_no} is not in level-1 or level-2 mediation, so there is no "
+                               f"level to escalate from", case_no=facts.case_no)
+        return task
+
+    # -- jurisdiction and privacy ----------------------------------------------------------------
+    def _sees(self, who: Principal, org_unit: str | None, roles) -> bool:
+        chart = self._chart()
+        return any(who.sees(chart, org_unit, role) for role in roles)
+
+    def _visible_units(self, who: Principal) -> set[str]:
+        chart, units = self._chart(), set()
+        for role in who.roles & CASE_ROLES:
+            units |= who.visible_units(chart, role)
+        return units
+
+    def _visible_case(self, who: Principal, case_id: str) -> CaseRow:
+        facts = self._facts(case_id)
+        if facts is None or not self._sees(who, facts.org_unit, CASE_ROLES):
+            raise NotFound("case not found", case=case_id)
+        return facts
+
+    def _supervised_case(self, who: Principal, case_id: str) -> CaseRow:
+        _require_role(who, SUPERVISION_ROLES, "supervise cases")
+        facts = self._visible_case(who, case_id)
+        if not self._sees(who, facts.org_unit, SUPERVISION_ROLES):
+            raise Forbidden("you do not supervise the unit this case belongs to")
+        return facts
+
+    def _may_read_sensitive(self, who: Principal, facts: CaseRow, open_tasks: list[TaskView]) -> bool:
+        """A role that handles the victim, for a unit that sees the case, or the handler the
+        case's open task is assigned to (DOMAIN.md, privacy: need-to-know)."""
+        if self._sees(who, facts.org_unit, SENSITIVE_READERS):
+            return True
+        return any(t.assignee == who.username for t in open_tasks)
+
+    def _facts(self, case_id: str) -> CaseRow | None:
+        with self.store.read() as session:
+            return queries.case_row(session, case_id, self.clock.now())
+
+    def _open_tasks(self, case_id: str) -> list[TaskView]:
+        with self.store.read() as session:
+            return [TaskView.of(t) for t in repo.tasks_of(session, case_id, open_only=True)]
+
+    def _forms(self, version_id: int) -> dict:
+        with self.store.read() as session:
+            return self.runtime.parsed_by_id(session, version_id).forms
+
+    def _sensitive_paths(self, version_id: int) -> set[str]:
+        return sensitive_paths_of_forms(self._forms(version_id).values())
+
+
+def business_key(scope: str, who: str, idempotency_key: str | None) -> str | None:
+    """The instance's unique business key for a client's Idempotency-Key: hashed, so keys
+    of any length fit, and scoped, so two callers' keys never meet."""
+    if not idempotency_key:
+        return None
+    digest = hashlib.sha256(f"{scope}\x00{who}\x00{idempotency_key}".encode()).hexdigest()
+    return f"{scope}:{digest}"
+
+
+def _require_role(who: Principal, roles, what: str) -> None:
+    if not who.has_any_role(roles):
+        raise Forbidden(f"to {what} you need one of the roles: {', '.join(sorted(roles))}")
+
+
+@contextlib.contextmanager
+def _status_conflicts():
+    """A case in the wrong status for an action is an invalid state, not a lost race; the
+    runtime reports both as Conflict, telling them apart by the status it names."""
+    try:
+        yield
+    except Conflict as exc:
+        if "status" not in exc.context:
+            raise
+        context = {k: v for k, v in exc.context.items() if k != "status"}
+        raise InvalidState(exc.message, case_status=exc.context["status"], **context) from exc
+
+
+def _require_reason(reason: str | None) -> None:
+    if not (reason or "").strip():
+        raise ValidationFailed("a reason is required", [FieldError("reason", "请说明理由", "required")])
+
+
+def _check_known_fields(schema: dict | None, data: dict) -> None:
+    """Refuse top-level fields the start form does not define, unless the form itself says
+    what extra fields may be: otherwise a submitter could plant routing or outcome
+    variables (handling_level, outcome, ...) in the case data."""
+    if not isinstance(schema, dict) or "properties" not in schema or "additionalProperties" in schema:
+        return
+    unknown = [name for name in data if name not in schema["properties"]]
+    if unknown:
+        raise ValidationFailed("submitted data has fields the form does not define",
+                               [FieldError(name, "表单包含未定义的字段", "additionalProperties") for name in unknown])
+
+
+def _check_sensitive(fields: list[str], paths: set[str]) -> None:
+    errors = [FieldError(f"fields.{i}", f"{path} 不是本案的敏感字段", "sensitive")
+              for i, path in enumerate(fields) if re.sub(r"\[\d+\]", "[]", path) not in paths]
+    if errors:
+        raise ValidationFailed("only sensitive fields can be revealed", errors)
+
+
+def _masked_event(data: dict, paths: set[str]) -> dict:
+    # Events carry form data either at the top (business events) or under "data"
+    # (instance_started, task_completed, instance_completed).
+    top, _ = masked(data or {}, paths)
+    if isinstance(top.get("data"), dict):
+        top["data"], _ = masked(top["data"], paths)
+    return top
+
+
+def _public_steps(facts: CaseRow, kept: dict[str, datetime], refused: bool) -> list[PublicStep]:
+    ended = facts.ended_at if facts.status in ("completed", "terminated") else None
+    # The acceptance commitment is kept by deciding, either way; the public hears 已受理
+    # only when the decision was to take the matter up.
+    accepted = None if refused else kept.get("accepted")
+    reached = {"received": facts.created_at, "accepted": accepted,
+               "handling": kept.get("handler_assigned"), "concluded": kept.get("outcome_recorded") or ended}
+    return [PublicStep(key, label, reached[key] is not None, reached[key]) for key, label in PUBLIC_STAGES]
+
+
+def choice_title(forms: dict, name: str, value: str | None) -> str | None:
+    """The label a form gives to `value` of field `name` (its oneOf const/title)."""
+    if value is None:
+        return None
+    for schema in forms.values():
+        prop = ((schema or {}).get("properties") or {}).get(name) or {}
+        for option in prop.get("oneOf") or []:
+            if option.get("const") == value and option.get("title"):
+                return option["title"]
+    return None

@@ -276,6 +276,120 @@ def _scenario_files(scenarios: tuple[Path, ...], root: Path) -> list[Path]:
     return files
 
 
+# -- the server ------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the demo to the whole network.")
+@click.option("--no-seed", is_flag=True, help="Import the demo organisation and deploy, but create no demo cases.")
+def demo(port: int, host: str, no_seed: bool) -> None:
+    """The demo: the default SQLite database (unless DATABASE_URL is set), the demo
+    organisation, the processes and a handful of cases, served with an in-process timer worker."""
+    from api.worker import start_worker_thread
+    from engine.demo import seed_demo
+
+    root = _server_project_root()
+    app = _server_app(worker=False)
+    svc = app.extensions["jiahe"]
+    # Seeded before the worker starts, so that the two never queue for SQLite's write lock.
+    summary = seed_demo(svc.runtime, svc.store, root, svc.clock, cases=not no_seed)
+    start_worker_thread(app)
+    _print_demo_banner(svc.store, summary, root, host, port, app.config)
+    _serve(app, host, port)
+
+
+@cli.command()
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--with-worker", is_flag=True,
+              help="Also fire timers and deliver messages in this process (like JIAHE_TIMER_WORKER=thread).")
+def serve(port: int, host: str, with_worker: bool) -> None:
+    """Run the API server (the development server; production runs gunicorn 'api:create_app()')."""
+    app = _server_app(worker=True if with_worker else None)
+    svc = app.extensions["jiahe"]
+    click.echo(f"  database   {_safe_url(svc.store.url)}")
+    _print_urls(host, port)
+    _serve(app, host, port)
+
+
+def _server_project_root() -> Path:
+    from api.config import from_env
+
+    root = Path(from_env()["JIAHE_PROJECT_ROOT"])
+    if not (root / "processes").is_dir():
+        raise click.UsageError(f"no processes/ in {root}: run this in the project directory "
+                               "(or set JIAHE_PROJECT_ROOT)")
+    return root
+
+
+def _server_app(*, worker: bool | None):
+    """The app as gunicorn would build it; worker=None leaves JIAHE_TIMER_WORKER in charge."""
+    from api.app import create_app
+
+    return create_app(None if worker is None else {"START_TIMER_WORKER": worker})
+
+
+def _serve(app, host: str, port: int) -> None:
+    from api.worker import stop_worker_thread
+
+    _plain_request_log()
+    try:
+        # No reloader: it would run a second copy of this process, with a second worker.
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        stop_worker_thread(app, timeout=5)
+
+
+def _plain_request_log() -> None:
+    """Werkzeug's request lines on their own handler: through the root logger they would
+    carry the "INFO " prefix of `cli`'s log format, and vanish unless -v was given."""
+    log = logging.getLogger("werkzeug")
+    log.setLevel(logging.INFO)
+    log.addHandler(logging.StreamHandler())
+    log.propagate = False
+
+
+def _print_demo_banner(store, summary, root: Path, host: str, port: int, config) -> None:
+    from api.worker import worker_interval
+    from engine.demo import DEMO_PASSWORD, demo_logins
+
+    click.echo("家和 Jiahe demo")
+    click.echo(f"  database   {_safe_url(store.url)}")
+    for d in summary.deployed:
+        click.echo(f"  process    {d.process_key} version {d.version}{' (new)' if d.created else ''}")
+    click.echo(f"  cases      {summary}")
+    click.echo(f"  timers     fired by a worker thread every {worker_interval(config):g} s")
+    _print_urls(host, port)
+    click.echo(f"Demo logins (every password is {DEMO_PASSWORD}):")
+    logins = demo_logins(root)
+    width = max(len(login.username) for login in logins)
+    role_width = max(len(login.role) for login in logins)
+    for login in logins:
+        # The Chinese names go last: their double-width characters would break the columns.
+        click.echo(f"  {login.username.ljust(width)}  {login.role.ljust(role_width)}  "
+                   f"{login.org_unit.ljust(9)}  {login.display_name} · {login.org_unit_name}")
+    click.echo("Press Ctrl+C to stop.")
+
+
+def _print_urls(host: str, port: int) -> None:
+    base = f"http://{_url_host(host)}:{port}"
+    click.echo(f"  server     {base}/")
+    click.echo(f"  API docs   {base}/api/docs")
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"  # listening everywhere: this machine answers on loopback too
+    return f"[{host}]" if ":" in host else host
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its credentials."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.split('@')[-1]}"
+
+
 def main() -> None:
     cli()
 

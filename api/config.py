@@ -15,6 +15,8 @@ def from_env() -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("JIAHE_MAX_REQUEST_BYTES", str(256 * 1024))),
         "ORG_CHART_MAX_AGE": float(os.environ.get("JIAHE_ORG_CHART_MAX_AGE", "60")),
         "START_TIMER_WORKER": os.environ.get("JIAHE_TIMER_WORKER", "") == "thread",
+        "TIMER_WORKER_INTERVAL": float(os.environ.get("JIAHE_TIMER_WORKER_INTERVAL", "5")),
+        "PUBLIC_LOOKUPS_PER_HOUR": int(os.environ.get("JIAHE_PUBLIC_LOOKUPS_PER_HOUR", "600")),
     }
 
 

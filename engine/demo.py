@@ -1,0 +1,263 @@
+"""The demo: the demo organisation, the shipped processes and a handful of dispute cases
+standing at different steps, so that every demo login finds work in her task list.
+
+Cases are driven through the Runtime exactly as users would drive them (start, then complete
+tasks), so what the demo shows is what the engine really does. Each seeded case carries the
+business key "demo:<n>"; a case that already exists is left alone, so seeding twice adds
+nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from engine.clock import Clock
+from engine.errors import JiaheError
+from engine.store import Store
+from engine.store import repository as repo
+
+DEMO_ORG = Path("processes") / "org" / "demo.yaml"
+DEMO_PASSWORD = "jiahe-demo"
+PROCESS = "dispute_case"
+INTAKE_ACTOR = "clerk"
+# Form dates are written as the parties would see them: China time.
+CHINA = timezone(timedelta(hours=8))
+
+
+class DemoSeedError(JiaheError):
+    """A demo case did not reach the step it is meant to stand at (the process changed)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    task: str
+    actor: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    number: int
+    org_unit: str
+    channel: str
+    intake: dict
+    steps: tuple[Step, ...]
+    stage: str  # where the case stands once seeded, in words for the printed summary
+    received_hours_ago: int = 1
+
+    @property
+    def business_key(self) -> str:
+        return f"demo:{self.number}"
+
+
+@dataclass
+class SeedSummary:
+    org: object = None  # the org import's ImportSummary
+    deployed: list = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # business keys
+    existing: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{len(self.created)} demo case(s) created, {len(self.existing)} already there"
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+def seed_demo(runtime, store: Store, project_root: Path, clock: Clock, *, cases: bool = True) -> SeedSummary:
+    """Import the demo organisation, deploy processes/ and forms/, then create the demo cases
+    that do not exist yet (skip them with cases=False)."""
+    from engine.runtime.deployment import deploy_project
+    from engine.store.org_repository import import_org
+
+    root = Path(project_root)
+    summary = SeedSummary()
+    summary.org = import_org(store, root / DEMO_ORG, actor="demo", now=clock.now())
+    summary.deployed = deploy_project(runtime, root, actor="designer")
+    if cases:
+        for case in demo_cases(clock.now()):
+            created = _seed_case(runtime, store, case)
+            (summary.created if created else summary.existing).append(case.business_key)
+    return summary
+
+
+def _seed_case(runtime, store: Store, case: DemoCase) -> bool:
+    if _exists(store, case.business_key):
+        return False
+    view = runtime.start(PROCESS, actor=INTAKE_ACTOR, data={"channel": case.channel, **case.intake},
+                         org_unit=case.org_unit, business_key=case.business_key)
+    for step in case.steps:
+        view = runtime.complete(_ready_task_id(view, step, case), step.data, actor=step.actor)
+    return True
+
+
+def _exists(store: Store, business_key: str) -> bool:
+    with store.read() as session:
+        return repo.instance_by_business_key(session, business_key) is not None
+
+
+def _ready_task_id(view, step: Step, case: DemoCase) -> str:
+    for task in view.tasks:
+        if task.name == step.task and task.state == "ready":
+            return task.id
+    ready = ", ".join(t.name for t in view.tasks if t.state == "ready") or "none"
+    raise DemoSeedError(f"demo case {case.business_key}: expected task {step.task} to be ready; ready: {ready}",
+                        process=PROCESS, task=step.task)
+
+
+# -- the cases ---------------------------------------------------------------------------------
+
+def demo_cases(now: datetime) -> list[DemoCase]:
+    """The demo cases, their form dates taken from `now`."""
+    day = now.astimezone(CHINA).date().isoformat()
+    cases = [_awaiting_screening(), _awaiting_acceptance(), _red_joint_handling(day), _village_mediation(),
+             _town_mediation_after_escalation(day), _grid_mediation(), _awaiting_feedback(day), _closed(day)]
+    return [_received(case, now) for case in cases]
+
+
+def _received(case: DemoCase, now: datetime) -> DemoCase:
+    at = (now - timedelta(hours=case.received_hours_ago)).astimezone(CHINA).isoformat(timespec="minutes")
+    return DemoCase(case.number, case.org_unit, case.channel, {**case.intake, "received_at": at}, case.steps,
+                    case.stage, case.received_hours_ago)
+
+
+def _awaiting_screening() -> DemoCase:
+    intake = _intake("marital_conflict", "丈夫沉迷网络赌博欠下债务，妻子来电反映夫妻为还债问题争吵不断，希望有人出面调解。",
+                     ("马丽", "applicant", "female", 31), ("高峰", "respondent", "male", 33),
+                     requests="希望丈夫戒赌并共同商量还债办法")
+    return DemoCase(1, "grid-b1", "phone", intake, (), "待风险筛查", received_hours_ago=1)
+
+
+def _awaiting_acceptance() -> DemoCase:
+    intake = _intake("in_laws", "儿媳在网上求助：婆婆坚持按老办法照看孙子，婆媳多次争执，丈夫两头为难。",
+                     ("周敏", "applicant", "female", 29), ("钱桂兰", "respondent", "female", 58))
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening()),)
+    return DemoCase(2, "grid-a2", "online", intake, steps, "已筛查（蓝色），待受理审查", received_hours_ago=3)
+
+
+def _red_joint_handling(day: str) -> DemoCase:
+    intake = _intake("domestic_violence", "12338热线来电：丈夫酒后持刀威胁妻子，并扬言要杀死她，妻子已带孩子躲到娘家。",
+                     ("吴秀英", "applicant", "female", 38), ("黄建国", "respondent", "male", 41),
+                     children_involved=1)
+    screening = _screening(weapon_used=True, threats_to_kill=True, victim_frightened=True, substance_abuse=True,
+                           police_callouts_12m=2, complexity="complex", victim_safe_now=False,
+                           screening_notes="求助人暂住娘家，情绪紧张")
+    police = {"police_station": "和美镇派出所", "reported_at": f"{day}T08:40:00+08:00",
+              "warning_letter_issued": True, "joint_actions": "派出所已出警并出具告诫书"}
+    steps = (Step("screen_risk", INTAKE_ACTOR, screening), _accept(),
+             Step("report_to_police", "rights_officer", police))
+    return DemoCase(3, "grid-a1", "hotline_12338", intake, steps, "红色：禁止调解，联合处置中",
+                    received_hours_ago=5)
+
+
+def _village_mediation() -> DemoCase:
+    intake = _intake("support", "三个子女对赡养八旬母亲的费用分摊意见不一，母亲到村妇联来访求助。",
+                     ("孙凤兰", "applicant", "female", 81), ("孙志强", "respondent", "male", 55))
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening(substance_abuse=True)), _accept())
+    return DemoCase(4, "grid-a2", "visit", intake, steps, "黄色：村（社区）调解中", received_hours_ago=26)
+
+
+def _town_mediation_after_escalation(day: str) -> DemoCase:
+    intake = {**_intake("custody", "法院转介：分居夫妻就孩子周末探望时间反复争执，孩子夹在中间情绪低落。",
+                        ("郑晓燕", "applicant", "female", 35), ("冯涛", "respondent", "male", 37),
+                        children_involved=1),
+              "referral_source": "court"}
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening(recent_separation=True)), _accept(),
+             Step("mediate_level2", "mediator_b",
+                  _mediation("failed", day, "双方对探望时间分歧较大，村级调解未能达成一致")),
+             Step("legal_opinion", "lawyer", {"opinion": "不直接抚养子女的一方依法享有探望权，宜约定固定探望时间"}),
+             Step("psych_assessment", "psychologist",
+                  {"assessment": "孩子有焦虑情绪，建议父母避免当着孩子争吵", "needs_ongoing_support": True}))
+    return DemoCase(5, "grid-b1", "referral", intake, steps, "黄色：村级调解不成，已升级乡镇调解",
+                    received_hours_ago=50)
+
+
+def _grid_mediation() -> DemoCase:
+    intake = _intake("marital_conflict", "网格员入户排查发现：年轻夫妻因家务分担和花钱习惯经常拌嘴，邻居反映夜间争吵。",
+                     ("林娜", "applicant", "female", 27), ("谢磊", "respondent", "male", 28))
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept())
+    return DemoCase(6, "grid-a1", "grid_screening", intake, steps, "蓝色：网格员现场调解中",
+                    received_hours_ago=20)
+
+
+def _awaiting_feedback(day: str) -> DemoCase:
+    intake = _intake("property", "网格排查发现：兄弟二人因父亲去世后老宅归属起争执，妯娌之间也互不来往。",
+                     ("何淑芬", "applicant", "female", 46), ("何建军", "respondent", "male", 49))
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept(),
+             Step("mediate_level1", "grid_b1", _mediation("resolved", day, "双方同意老宅由兄长居住，兄长补偿弟弟三万元")),
+             Step("record_outcome", INTAKE_ACTOR, _agreement("老宅由兄长居住，兄长分两次补偿弟弟三万元", "王网格")))
+    return DemoCase(7, "grid-b1", "grid_screening", intake, steps, "已调解成功，待告知当事人",
+                    received_hours_ago=74)
+
+
+def _closed(day: str) -> DemoCase:
+    intake = _intake("marital_conflict", "妻子来电反映丈夫长期不顾家、工资不交家用，夫妻冷战近一个月。",
+                     ("陈静", "applicant", "female", 33), ("刘洋", "respondent", "male", 35))
+    feedback = {"method": "phone", "fed_back_at": f"{day}T16:00:00+08:00", "party_satisfaction": "satisfied"}
+    visit = {"visited_on": day, "visit_method": "visit", "agreement_performance": "fully",
+             "renewed_conflict": False, "new_colour": "blue", "close_aftercare": True,
+             "notes": "夫妻关系缓和，已按约定共同管理家庭开支"}
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept(),
+             Step("mediate_level1", "grid_a1", _mediation("resolved", day, "双方约定每月工资按比例存入家庭账户")),
+             Step("record_outcome", INTAKE_ACTOR, _agreement("每月工资按比例存入家庭共同账户，重大开支共同商量", "李网格")),
+             Step("feedback_to_party", INTAKE_ACTOR, feedback),
+             Step("follow_up_visit", "mediator_a", visit))
+    return DemoCase(8, "grid-a1", "phone", intake, steps, "已结案，回访完毕", received_hours_ago=98)
+
+
+# -- form data ---------------------------------------------------------------------------------
+
+_NO_RISK = {
+    "current_injury": False, "weapon_used": False, "threats_to_kill": False, "strangulation": False,
+    "stalking": False, "recent_separation": False, "pregnancy_or_new_baby": False, "child_abuse": False,
+    "victim_frightened": False, "escalation": False, "substance_abuse": False, "abuser_suicide_threats": False,
+    "police_callouts_12m": 0, "complexity": "general", "victim_safe_now": True,
+}
+
+
+def _screening(**answers) -> dict:
+    return {**_NO_RISK, **answers}
+
+
+def _intake(dispute_type: str, summary: str, *parties: tuple, **more) -> dict:
+    return {"dispute_type": dispute_type, "summary": summary, "parties": [_party(*p) for p in parties], **more}
+
+
+def _party(name: str, role: str, sex: str, age: int) -> dict:
+    return {"name": name, "role": role, "sex": sex, "age": age}
+
+
+def _accept() -> Step:
+    return Step("accept_case", INTAKE_ACTOR, {"decision": "accept"})
+
+
+def _mediation(result: str, day: str, summary: str) -> dict:
+    return {"result": result, "mediated_on": day, "summary": summary}
+
+
+def _agreement(terms: str, mediator: str) -> dict:
+    return {"outcome": "mediated_agreement", "outcome_summary": "达成书面调解协议",
+            "agreement": {"form": "written", "terms": terms, "signed_by_parties": True, "mediator": mediator,
+                          "committee_seal": True, "judicial_confirmation": "declined"}}
+
+
+# -- the logins --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    role: str
+    org_unit: str
+    org_unit_name: str
+
+
+def demo_logins(project_root: Path) -> list[DemoLogin]:
+    """One line per (user, membership) of the demo organisation file, in its order."""
+    from engine.org import OrgFile
+
+    org = OrgFile.load(Path(project_root) / DEMO_ORG)
+    names = {unit.id: unit.name for unit in org.chart.units.values()}
+    return [DemoLogin(user.username, user.display_name or user.username, m.role, m.org_unit,
+                      names.get(m.org_unit, m.org_unit))
+            for user in org.users for m in user.memberships]

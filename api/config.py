@@ -13,6 +13,7 @@ def from_env() -> dict:
         "LOGIN_ATTEMPTS_PER_MINUTE": int(os.environ.get("JIAHE_LOGIN_ATTEMPTS_PER_MINUTE", "10")),
         "PUBLIC_INTAKES_PER_HOUR": int(os.environ.get("JIAHE_PUBLIC_INTAKES_PER_HOUR", "20")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("JIAHE_MAX_REQUEST_BYTES", str(256 * 1024))),
+        "MAX_PROJECT_UPLOAD_BYTES": int(os.environ.get("JIAHE_MAX_PROJECT_UPLOAD_BYTES", str(4 * 1024 * 1024))),
         "ORG_CHART_MAX_AGE": float(os.environ.get("JIAHE_ORG_CHART_MAX_AGE", "60")),
         "START_TIMER_WORKER": os.environ.get("JIAHE_TIMER_WORKER", "") == "thread",
         "TIMER_WORKER_INTERVAL": float(os.environ.get("JIAHE_TIMER_WORKER_INTERVAL", "5")),

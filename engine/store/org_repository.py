@@ -2,7 +2,8 @@
 
 Import is an upsert and only ever adds or changes: units, users and memberships that the
 file does not mention stay as they are (a unit may still have cases and tasks pointing at
-it; retiring units and memberships is a separate, audited operation yet to come).
+it). The single-step operations of the admin API (create or deactivate a user, grant or
+revoke a membership, add or rename a unit) each write their own audit event.
 """
 from __future__ import annotations
 
@@ -12,17 +13,28 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.errors import FieldError, NotFound, ValidationFailed
-from engine.org import Membership, OrgChart, OrgFile, OrgUnit, UserSpec, check_memberships, check_role
+from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
+from engine.org import (
+    ROLES,
+    Membership,
+    OrgChart,
+    OrgFile,
+    OrgUnit,
+    UserSpec,
+    check_memberships,
+    check_role,
+    next_level_down,
+)
 from engine.store import repository as repo
+from engine.store import token_repository
 from engine.store.db import Store
 from engine.store.org_models import AppUser, MembershipRow, OrgUnitRow
 
@@ -116,12 +128,18 @@ class ChartCache:
 
 # -- import ----------------------------------------------------------------------------------
 
+ImportCheck = Callable[[Session, OrgFile], None]
+
+
 def import_org(store: Store, source: OrgSource, *, actor: str = "admin",
-               now: datetime | None = None) -> ImportSummary:
-    """Upsert an org file (a path, its parsed YAML, an OrgFile or a (chart, users) pair)."""
+               now: datetime | None = None, check: ImportCheck | None = None) -> ImportSummary:
+    """Upsert an org file (a path, its parsed YAML, an OrgFile or a (chart, users) pair).
+
+    `check` sees the validated file before anything is written, in the same transaction,
+    and raises to refuse it (the admin API checks the importer's jurisdiction there)."""
     now = now or datetime.now(timezone.utc)
     with store.write() as session:
-        summary = import_into(session, source, now=now)
+        summary = import_into(session, source, now=now, check=check)
         if summary.changed:
             repo.append_audit(session, "system", at=now, type_="org_imported", actor=actor,
                               data=asdict(summary), postgres=store.is_postgres)
@@ -130,8 +148,11 @@ def import_org(store: Store, source: OrgSource, *, actor: str = "admin",
     return summary
 
 
-def import_into(session: Session, source: OrgSource, *, now: datetime) -> ImportSummary:
+def import_into(session: Session, source: OrgSource, *, now: datetime,
+                check: ImportCheck | None = None) -> ImportSummary:
     org = _org_file(source, load_chart(session))
+    if check is not None:
+        check(session, org)
     summary = ImportSummary()
     _upsert_units(session, org.chart, summary)
     _upsert_users(session, org.users, now, summary)
@@ -253,6 +274,143 @@ def _checked_username(username: str) -> str:
         raise ValidationFailed("a username has 1 to 100 characters",
                                [FieldError("username", "must have 1 to 100 characters")])
     return username
+
+
+# -- administration: one audited change at a time ---------------------------------------------
+
+def search_users(session: Session, *, q: str = "", units: Collection[str] | None = None,
+                 with_unassigned: bool = False, offset: int = 0, limit: int = 20) -> tuple[list[AppUser], int]:
+    """A page of the users whose username or display name contains `q` and who hold a
+    membership in `units` (None: anywhere; with_unassigned: or none at all), and the total."""
+    stmt = select(AppUser)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(AppUser.username.ilike(pattern, escape="\\"),
+                              AppUser.display_name.ilike(pattern, escape="\\")))
+    if units is not None:
+        stmt = stmt.where(_member_in(units, with_unassigned))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = session.scalars(stmt.order_by(AppUser.username).offset(offset).limit(limit))
+    return list(page), total or 0
+
+
+def _member_in(units: Collection[str], with_unassigned: bool):
+    own = MembershipRow.username == AppUser.username
+    member = exists().where(own, MembershipRow.org_unit.in_(sorted(units)))
+    return or_(member, ~exists().where(own)) if with_unassigned else member
+
+
+def existing_user(session: Session, username: str) -> AppUser:
+    user = session.get(AppUser, username)
+    if user is None:
+        raise NotFound(f"user {username} does not exist", user=username)
+    return user
+
+
+def create_user(session: Session, spec: UserSpec, *, actor: str, now: datetime) -> AppUser:
+    """A new user with her memberships; Conflict when the username is taken."""
+    username = _checked_username(spec.username)
+    if session.get(AppUser, username) is not None:
+        raise Conflict(f"user {username} already exists", user=username)
+    for index, membership in enumerate(spec.memberships):
+        _check_membership(session, membership, prefix=f"memberships.{index}.")
+    user = _new_user(session, username, spec.display_name, spec.password, now)
+    _add_memberships(user, spec.memberships)
+    _audit(session, "user_created", actor, now, username=username, password_set=spec.password is not None,
+           memberships=[asdict(m) for m in spec.memberships])
+    return user
+
+
+def update_user(session: Session, username: str, *, actor: str, now: datetime, display_name: str | None = None,
+                password: str | None = None, active: bool | None = None) -> AppUser:
+    """Apply what is given. A new password or a deactivation also ends her sessions: a
+    token taken with the old password, or by a departed worker, must stop working now."""
+    user = existing_user(session, username)
+    changed = _apply_profile(user, display_name, active)
+    if password is not None:
+        user.password_hash = hash_password(password)
+        changed["password_set"] = True
+    if password is not None or active is False:
+        token_repository.revoke_all(session, username, now=now)
+    if changed:
+        _audit(session, "user_updated", actor, now, username=username, **changed)
+    return user
+
+
+def _apply_profile(user: AppUser, display_name: str | None, active: bool | None) -> dict:
+    changed = {}
+    if display_name is not None and display_name != user.display_name:
+        user.display_name = changed["display_name"] = display_name
+    if active is not None and active != user.active:
+        user.active = changed["active"] = active
+    return changed
+
+
+def grant_membership(session: Session, username: str, membership: Membership, *, actor: str,
+                     now: datetime) -> AppUser:
+    user = existing_user(session, username)
+    _check_membership(session, membership)
+    if not _add_memberships(user, [membership]):
+        raise Conflict(f"user {username} already holds {membership.role} at {membership.org_unit}", user=username)
+    _audit(session, "membership_granted", actor, now, username=username, **asdict(membership))
+    return user
+
+
+def revoke_membership(session: Session, username: str, membership: Membership, *, actor: str,
+                      now: datetime) -> AppUser:
+    user = existing_user(session, username)
+    row = next((r for r in user.memberships if (r.role, r.org_unit) == (membership.role, membership.org_unit)), None)
+    if row is None:
+        raise NotFound(f"user {username} holds no {membership.role} membership at {membership.org_unit}",
+                       user=username)
+    user.memberships.remove(row)
+    session.delete(row)
+    _audit(session, "membership_revoked", actor, now, username=username, **asdict(membership))
+    return user
+
+
+def _check_membership(session: Session, membership: Membership, *, prefix: str = "") -> None:
+    # Field errors named as the request names them, so a form can point at the wrong entry.
+    if membership.role not in ROLES:
+        raise _invalid(f"{prefix}role", f"unknown role {membership.role!r}")
+    if session.get(OrgUnitRow, membership.org_unit) is None:
+        raise _invalid(f"{prefix}org_unit", f"unknown org unit {membership.org_unit!r}")
+
+
+def add_unit(session: Session, unit: OrgUnit, *, actor: str, now: datetime) -> OrgUnit:
+    """A new unit under a known parent, at the next level down: an org file's rules, checked
+    here one field at a time. New roots come only from an org file (jiahe org import)."""
+    if session.get(OrgUnitRow, unit.id) is not None:
+        raise Conflict(f"org unit {unit.id} already exists", org_unit=unit.id)
+    parent = session.get(OrgUnitRow, unit.parent) if unit.parent else None
+    if parent is None:
+        raise _invalid("parent", f"unknown parent org unit {unit.parent!r}")
+    expected = next_level_down(parent.level)
+    if unit.level != expected:
+        wanted = f"must be {expected!r}, the next level down" if expected else "cannot have children"
+        raise _invalid("level", f"a unit under {parent.id} ({parent.level}) {wanted}")
+    session.add(OrgUnitRow(id=unit.id, name=unit.name, level=unit.level, parent_id=unit.parent))
+    _audit(session, "org_unit_added", actor, now, **asdict(unit))
+    return unit
+
+
+def rename_unit(session: Session, unit_id: str, name: str, *, actor: str, now: datetime) -> OrgUnit:
+    row = session.get(OrgUnitRow, unit_id)
+    if row is None:
+        raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id)
+    if row.name != name:
+        _audit(session, "org_unit_renamed", actor, now, id=unit_id, name=name, previous_name=row.name)
+        row.name = name
+    return _unit_of(row)
+
+
+def _invalid(field_name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, [FieldError(field_name, message, "organisation")])
+
+
+def _audit(session: Session, type_: str, actor: str, now: datetime, **data) -> None:
+    repo.append_audit(session, "system", at=now, type_=type_, actor=actor, data=data,
+                      postgres=session.get_bind().dialect.name == "postgresql")
 
 
 def verify_password(session: Session, username: str, password: str) -> bool:

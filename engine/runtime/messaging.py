@@ -86,7 +86,7 @@ def _start_receivers(runtime, session, message: MessageOutbox) -> list[str]:
         org_unit = payload.get("org_unit") or (source.org_unit if source else None)
         change = runtime._start_in(session, version.process_key, actor=f"message:{message.message_name}",
                                    data={}, org_unit=org_unit, business_key=None, title="", version=None,
-                                   validate=False)
+                                   validate=False, start_message=message.message_name)
         event = BpmnEvent(MessageEventDefinition(message.message_name), payload, message.correlations)
         change.workflow.send_event(event)
         change.emit("message_received", name=message.message_name, source=message.source_instance_id,

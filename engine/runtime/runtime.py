@@ -78,7 +78,9 @@ class Runtime:
         return self._after_commit(view)
 
     def _start_in(self, session, process_key, *, actor, data, org_unit, business_key, title, version,
-                  validate: bool = True) -> InstanceChange:
+                  validate: bool = True, start_message: str | None = None) -> InstanceChange:
+        """Start inside the caller's transaction. `start_message`: the instance starts because
+        that message arrived, so only the start event catching it may fire."""
         pv = repo.version_by_number(session, process_key, version) if version else self._latest(session, process_key)
         parsed = self.parsed(session, pv)
         if validate:
@@ -93,6 +95,8 @@ class Runtime:
         change = InstanceChange(self, session, row, parsed, actor, now)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
+        if start_message:
+            cancel_other_start_events(workflow, start_message)
         change.adopt(workflow)
         change.emit("instance_started", process=process_key, version=pv.version, org_unit=org_unit, data=data)
         if parsed.lanes is not None and parsed.lanes.commitments:
@@ -301,6 +305,19 @@ def start_form_name(parsed: ParsedProcess) -> str | None:
             if name:
                 return name
     return None
+
+
+def cancel_other_start_events(workflow, message_name: str) -> None:
+    """A process with a plain and a message start event runs the plain one at once and
+    cancels the other; when a message starts it, the plain start must be the one cancelled."""
+    for task in workflow.get_tasks():
+        spec = task.task_spec
+        if type(spec).__name__ != "StartEvent":
+            continue
+        definition = getattr(spec, "event_definition", None)
+        catches = "Message" in type(definition).__name__ and getattr(definition, "name", None) == message_name
+        if not catches and not task.has_state(TaskState.FINISHED_MASK):
+            task.cancel()
 
 
 def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, created: bool = True,

@@ -41,7 +41,14 @@ def _deliver_next(runtime, after_id: int) -> tuple[int, bool] | None:
         message = session.scalars(stmt).first()
         if message is None:
             return None
-        receivers = _deliver(runtime, session, message)
+        try:
+            with session.begin_nested():  # a failed delivery rolls back alone; the message stays
+                receivers = _deliver(runtime, session, message)
+        except Exception as exc:  # noqa: BLE001 - the sender's change is committed; never fail it here
+            log.exception("message %s from %s could not be delivered", message.message_name,
+                          message.source_instance_id)
+            message.result = f"delivery failed: {exc.__class__.__name__}: {exc}"[:2000]
+            return message.id, False
         if receivers:
             message.delivered_at = runtime.clock.now()
             message.result = "delivered to " + ", ".join(receivers)

@@ -42,3 +42,20 @@ def test_an_unmatched_message_stays_in_the_outbox_until_a_receiver_waits(runtime
         assert ruling.delivered_at is None and ruling.result == "no receiver yet"
     late = runtime.start("messaging_receiver", actor="c", org_unit="g", data={"case_ref": "LATE"})
     assert runtime.instance(late.id).data["ruling_message"]["ruling"] == "驳回"
+
+
+def test_a_message_that_cannot_be_delivered_stays_in_the_outbox_and_does_not_fail_the_sender(runtime, monkeypatch):
+    from engine.runtime import messaging
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("receiver exploded")
+
+    monkeypatch.setattr(messaging, "_deliver", broken)
+    sender = runtime.start("messaging_sender", actor="c", org_unit="g",
+                           data={"case_ref": "X", "ruling": "-", "household_id": "H-9"})
+    assert sender.status == "completed"
+    with runtime.store.read() as session:
+        rows = session.query(MessageOutbox).all()
+        assert rows and all(r.delivered_at is None and r.result.startswith("delivery failed") for r in rows)
+    monkeypatch.undo()
+    assert runtime.deliver_messages() >= 1  # the worker's next pass delivers them

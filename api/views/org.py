@@ -125,9 +125,9 @@ def _refuse_self_lockout(username: str, what: str) -> None:
 # -- users -----------------------------------------------------------------------------------
 
 @blp.route("/admin/users")
+@admin_only
 @blp.arguments(UserArgs, location="query")
 @blp.response(200, UserPage)
-@admin_only
 def list_users(args):
     """Users holding a membership within your jurisdiction; `q` searches name and username."""
     scope = Jurisdiction.of_caller()
@@ -141,9 +141,9 @@ def list_users(args):
 
 
 @blp.route("/admin/users", methods=["POST"])
+@admin_only
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
-@admin_only
 def create_user(body):
     """A new user with a password and at least one membership; 409 if the username is taken."""
     scope = Jurisdiction.of_caller()
@@ -156,9 +156,9 @@ def create_user(body):
 
 
 @blp.route("/admin/users/<username>", methods=["PATCH"])
+@admin_only
 @blp.arguments(UserPatchIn)
 @blp.response(200, UserOut)
-@admin_only
 def update_user(body, username):
     """Rename, set a new password, or (de)activate. A new password or deactivation logs her out."""
     if body.get("active") is False:
@@ -170,9 +170,9 @@ def update_user(body, username):
 
 
 @blp.route("/admin/users/<username>/memberships", methods=["POST"])
+@admin_only
 @blp.arguments(MembershipIn)
 @blp.response(201, UserOut)
-@admin_only
 def grant_membership(body, username):
     """Give her a role at an org unit; 409 if she holds it already."""
     scope = Jurisdiction.of_caller()
@@ -184,9 +184,9 @@ def grant_membership(body, username):
 
 
 @blp.route("/admin/users/<username>/memberships", methods=["DELETE"])
+@admin_only
 @blp.arguments(MembershipIn)
 @blp.response(200, UserOut)
-@admin_only
 def revoke_membership(body, username):
     """Take a role at an org unit away from her; 404 if she does not hold it."""
     if body["role"] in ADMIN_ROLES:
@@ -212,9 +212,9 @@ def list_org_units():
 
 
 @blp.route("/admin/org-units", methods=["POST"])
+@admin_only
 @blp.arguments(OrgUnitIn)
 @blp.response(201, OrgUnitOut)
-@admin_only
 def add_org_unit(body):
     """A new unit under one of yours, one level below its parent."""
     Jurisdiction.of_caller().require_unit(body["parent"], "parent")
@@ -223,9 +223,9 @@ def add_org_unit(body):
 
 
 @blp.route("/admin/org-units/<unit_id>", methods=["PATCH"])
+@admin_only
 @blp.arguments(OrgUnitPatchIn)
 @blp.response(200, OrgUnitOut)
-@admin_only
 def rename_org_unit(body, unit_id):
     if unit_id not in Jurisdiction.of_caller().units:
         raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id)

@@ -34,9 +34,9 @@ def desk() -> TaskDesk:
 
 
 @blp.route("/tasks")
+@login_required
 @blp.arguments(TaskListArgs, location="query")
 @blp.response(200, TaskPageOut)
-@login_required
 def list_tasks(args):
     """My tasks (mine), tasks offered to my roles (group), tasks I completed (done), or the
     open tasks where I supervise (supervised)."""
@@ -69,9 +69,9 @@ def unclaim_task(task_id):
 
 
 @blp.route("/tasks/<task_id>/assign", methods=["POST"])
+@login_required
 @blp.arguments(TaskAssignIn)
 @blp.response(200, TaskItemOut)
-@login_required
 def assign_task(body, task_id):
     """Assign to a user who holds the task's role at or above its org unit (supervisors; or
     yourself)."""
@@ -79,18 +79,18 @@ def assign_task(body, task_id):
 
 
 @blp.route("/tasks/<task_id>/draft", methods=["PUT"])
+@login_required
 @blp.arguments(TaskDraftIn)
 @blp.response(200, TaskDraftOut)
-@login_required
 def save_draft(body, task_id):
     """Keep unfinished form data (not validated); it comes back with the task page."""
     return desk().save_draft(task_id, body["data"])
 
 
 @blp.route("/tasks/<task_id>/complete", methods=["POST"])
+@login_required
 @blp.arguments(TaskCompleteIn)
 @blp.response(200, TaskCompletionOut)
-@login_required
 def complete_task(body, task_id):
     """Submit the form. 422 with field errors if it does not validate; 409 if the task is
     done already, claimed by someone else, or the case changed since row_version."""
@@ -106,9 +106,9 @@ def list_comments(task_id):
 
 
 @blp.route("/tasks/<task_id>/comments", methods=["POST"])
+@login_required
 @blp.arguments(TaskCommentIn)
 @blp.response(201, TaskCommentOut)
-@login_required
 def add_comment(body, task_id):
     """A note for whoever works on the case next (not part of the case's audit chain)."""
     return desk().add_comment(task_id, body["text"])

@@ -1,0 +1,464 @@
+"""Task lists at scale: GET /api/v1/tasks?scope=mine and ?scope=group with 1,000 and 100,000
+open cases.
+
+Each size gets a fresh database (a SQLite file; and a throwaway PostgreSQL schema where the
+server answers) with the demo organisation imported and the shipped processes deployed, then
+open dispute_case cases inserted directly with SQLAlchemy Core bulk inserts: one
+process_instance row per case (risk colour, level, case number, a workflow blob of realistic
+size) and its human_task rows — the completed steps behind it and the one to four steps ready
+now, each offered to its lane's role in the unit the router would pick (processes/catalog.yaml):
+screen_risk / accept_case / record_outcome / feedback_to_party to the intake clerk at the
+case's (handling) unit, mediate_level1 to the grid worker at the grid, mediate_level2 and
+follow_up_visit to the village mediator at the village, mediate_level3 to the town mediator,
+expert opinions to the lawyer and psychologist at the town, red-risk steps to the county's
+rights officer, and so on. Cases arise mostly in the four grids, some in the villages and the
+town. About one ready task in six is claimed by a colleague; each measured user has exactly
+MINE_PER_USER tasks of her own at every size, so `mine` stays the same length while the
+tables grow.
+
+Requests go through the whole WSGI stack (app.test_client(), a real bearer token from
+/api/v1/auth/login): token lookup, principal, argument parsing, the list and COUNT queries,
+marshmallow, JSON. The sizes are measured interleaved, request by request, so machine noise
+hits them alike. Prints p50/p95 per backend, size, list and user, then p95(largest size) /
+p95(smallest size) per list; the last line is `ratio=<...>` for the list whose p95 at the
+largest size is the worst of all (named in the line before).
+Targets (printed, not asserted): p95 <= 20 ms at 100,000 open cases; ratio <= 1.5.
+
+    .venv/bin/python bench/task_list_scaling.py [--sizes 1000,100000] [--requests 200]
+                                                [--warmup 20] [--postgres/--no-postgres]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from api import create_app  # noqa: E402
+from engine.clock import ManualClock  # noqa: E402
+from engine.runtime.deployment import deploy_project  # noqa: E402
+from engine.store import org_repository  # noqa: E402
+from engine.store.models import HumanTask, ProcessInstance, ProcessVersion  # noqa: E402
+from tests.databases import PostgresSchema, postgres_unavailable_reason, sqlite_store  # noqa: E402
+
+DEMO_ORG = ROOT / "processes" / "org" / "demo.yaml"
+PASSWORD = "jiahe-demo"
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+TASKS = "/api/v1/tasks"
+TARGET_P95_MS = 20.0
+TARGET_RATIO = 1.5
+MINE_PER_USER = 30
+CLAIMED_SHARE = 0.15
+CHUNK = 5_000  # rows per executemany; CHUNK cases per transaction
+
+# Who is measured: the broadest group list (the clerk sees every intake step in the town),
+# a village mediator, a grid worker.
+USERS = {"clerk": ("intake_clerk", "town"), "mediator_a": ("village_mediator", "village-a"),
+         "grid_a1": ("grid_worker", "grid-a1")}
+LISTS = ("group", "mine")
+
+# The demo org (processes/org/demo.yaml) and where cases arise.
+GRIDS = {"grid-a1": "village-a", "grid-a2": "village-a", "grid-b1": "village-b", "grid-b2": "village-b"}
+VILLAGES = ("village-a", "village-b")
+UNIT_LEVEL = {**{g: "grid" for g in GRIDS}, **{v: "village" for v in VILLAGES}, "town": "town"}
+BELOW = {"town": ["town", *VILLAGES, *GRIDS], "village-a": ["village-a", "grid-a1", "grid-a2"],
+         "village-b": ["village-b", "grid-b1", "grid-b2"], **{g: [g] for g in GRIDS}}
+CASE_ORIGIN = [*GRIDS, *VILLAGES, "town"]
+CASE_ORIGIN_WEIGHTS = [21.25] * 4 + [5, 5, 5]
+
+COLOURS = ["blue", "yellow", "orange", "red"]
+COLOUR_WEIGHTS = [45, 32, 17, 6]
+COLOUR_LEVEL = {"blue": 1, "yellow": 2, "orange": 3, "red": 3}
+PRIORITY = {"red": 4, "orange": 3, "yellow": 2, "blue": 1}
+ACCEPT_WITHIN = {"red": timedelta(hours=2), "orange": timedelta(hours=8), "yellow": timedelta(days=2),
+                 "blue": timedelta(days=3)}
+FOLLOW_UP = {"red": timedelta(days=30), "orange": timedelta(days=30), "yellow": timedelta(days=90),
+             "blue": timedelta(days=180)}
+
+# Steps: (title, lane, role, lane level or "case", form, due, deadline basis).
+STEPS = {
+    "screen_risk": ("风险筛查", "受理员", "intake_clerk", "case", "risk_screening.schema.json", None, None),
+    "accept_case": ("受理审查", "受理员", "intake_clerk", "case", "accept_case.schema.json", "accept",
+                    "分级响应受理时限（本地分级响应规定）"),
+    "report_to_police": ("通报公安联合处置", "维权干部", "rights_officer", "county", "police_report.schema.json",
+                         timedelta(hours=1), "人民调解法第25条；反家庭暴力法第13条"),
+    "shelter_referral": ("临时庇护转介", "维权干部", "rights_officer", "county", "shelter_referral.schema.json",
+                         timedelta(hours=4), "临时庇护一般不超过10日"),
+    "safety_plan": ("制定安全计划", "网格员", "grid_worker", "grid", "safety_plan.schema.json",
+                    timedelta(days=1), "红色风险立即处置（本地规定）"),
+    "protection_order_help": ("协助申请人身安全保护令", "法律顾问", "legal_advisor", "town",
+                              "protection_order_help.schema.json", timedelta(days=1), "反家庭暴力法第23条、第28条"),
+    "mediate_level1": ("网格员现场调解", "网格员", "grid_worker", "grid", "mediation_result.schema.json",
+                       timedelta(days=7), "网格现场调解一般7日内完成（本地规定）；逾期升级至村（社区）"),
+    "mediate_level2": ("村（社区）调解", "村调解员", "village_mediator", "village", "mediation_result.schema.json",
+                       timedelta(days=30), "人民调解工作若干规定第33条：调解一般在一个月内结束"),
+    "legal_opinion": ("法律意见", "法律顾问", "legal_advisor", "town", "legal_opinion.schema.json",
+                      timedelta(days=5), "专家会商意见5日内提出（本地规定）"),
+    "psych_assessment": ("心理评估与疏导", "心理咨询师", "psychologist", "town", "psych_assessment.schema.json",
+                         timedelta(days=5), "专家会商意见5日内提出（本地规定）"),
+    "mediate_level3": ("乡镇调解工作室调解", "镇调解员", "town_mediator", "town", "mediation_result.schema.json",
+                       timedelta(days=30), "人民调解工作若干规定第33条：调解一般在一个月内结束"),
+    "remind_supervisor": ("督办提醒", "督办", "supervisor", "case", "supervisor_reminder.schema.json",
+                          timedelta(days=2), "督办：临近时限前提醒（本地规定）"),
+    "record_outcome": ("记录处理结果", "受理员", "intake_clerk", "case", "outcome.schema.json", None, None),
+    "feedback_to_party": ("结果告知当事人", "受理员", "intake_clerk", "case", "feedback.schema.json",
+                          timedelta(days=7), "办结后5个工作日内告知当事人（本地规定，有果必公）"),
+    "follow_up_visit": ("回访", "村调解员", "village_mediator", "village", "follow_up.schema.json", "follow_up",
+                        "回访频次：红色、橙色每月，黄色每季度，蓝色每半年"),
+}
+
+# Where an open case stands: (weight, steps completed before, steps ready now).
+STAGES = [
+    (8, [], ["screen_risk"]),
+    (8, ["screen_risk"], ["accept_case"]),
+    (28, ["screen_risk", "accept_case"], ["mediate_level1"]),
+    (18, ["screen_risk", "accept_case"], ["mediate_level2"]),
+    (5, ["screen_risk", "accept_case"], ["legal_opinion", "psych_assessment"]),
+    (7, ["screen_risk", "accept_case", "legal_opinion", "psych_assessment"], ["mediate_level3"]),
+    (3, ["screen_risk", "accept_case"], ["report_to_police", "shelter_referral", "safety_plan",
+                                         "protection_order_help"]),
+    (9, ["screen_risk", "accept_case", "mediate_level1"], ["record_outcome"]),
+    (6, ["screen_risk", "accept_case", "mediate_level2", "record_outcome"], ["feedback_to_party"]),
+    (8, ["screen_risk", "accept_case", "mediate_level2", "record_outcome", "feedback_to_party"],
+     ["follow_up_visit"]),
+]
+STAGE_WEIGHTS = [s[0] for s in STAGES]
+CHANNELS = ["visit", "phone", "letter", "web", "screening"]
+DISPUTE_TYPES = ["marital_conflict", "domestic_violence", "divorce_property", "child_custody", "elder_support"]
+
+
+# -- seeding -------------------------------------------------------------------------------------
+
+@dataclass
+class Seeded:
+    cases: int = 0
+    tasks: int = 0
+    ready: int = 0
+    seconds: float = 0.0
+    mine: dict[str, int] = field(default_factory=dict)
+
+
+def seed(store, n_cases: int, version_id: int, rng: random.Random) -> Seeded:
+    """n_cases open dispute cases with their tasks, in transactions of CHUNK cases."""
+    started = time.perf_counter()
+    blobs = [rng.randbytes(rng.randint(1_500, 6_000)) for _ in range(64)]  # serialized workflows
+    quota = {user: MINE_PER_USER for user in USERS}
+    seeded = Seeded()
+    case_no = 0
+    for first in range(0, n_cases, CHUNK):
+        instances, tasks = [], []
+        for _ in range(min(CHUNK, n_cases - first)):
+            case_no += 1
+            instance, rows = _case(rng, case_no, version_id, blobs)
+            instances.append(instance)
+            tasks.extend(rows)
+        _claim(rng, tasks, quota)
+        with store.engine.begin() as conn:
+            conn.execute(insert(ProcessInstance.__table__), instances)
+            conn.execute(insert(HumanTask.__table__), tasks)
+        seeded.cases += len(instances)
+        seeded.tasks += len(tasks)
+        seeded.ready += sum(t["state"] == "ready" for t in tasks)
+    seeded.mine = {user: MINE_PER_USER - left for user, left in quota.items()}
+    if store.is_postgres:  # what autovacuum does to such tables soon (statistics, visibility map)
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) human_task"))
+            conn.execute(text("VACUUM (ANALYZE) process_instance"))
+    seeded.seconds = time.perf_counter() - started
+    return seeded
+
+
+def _case(rng: random.Random, number: int, version_id: int, blobs: list[bytes]) -> tuple[dict, list[dict]]:
+    origin = rng.choices(CASE_ORIGIN, CASE_ORIGIN_WEIGHTS)[0]
+    _, done, ready = rng.choices(STAGES, STAGE_WEIGHTS)[0]
+    if "mediate_level1" in ready or "safety_plan" in ready:  # grid work: a case from a grid
+        origin = rng.choice(list(GRIDS))
+    screened = bool(done)
+    colour = _colour(rng, ready) if screened else None
+    level = max(COLOUR_LEVEL[colour], _lowest_tier(origin)) if colour else None
+    if "mediate_level2" in ready or "follow_up_visit" in ready:
+        level = max(level, 2)
+    if "mediate_level3" in ready or "legal_opinion" in ready:
+        level = 3
+    handling = _handling_unit(origin, level)
+    created = NOW - timedelta(days=rng.uniform(0, 60))
+    instance_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    if rng.random() < 0.04 and screened:
+        ready = [*ready, "remind_supervisor"]
+    step_at = created
+    rows = []
+    for name in done:
+        step_at = min(NOW, step_at + timedelta(hours=rng.uniform(1, 72)))
+        rows.append(_task(rng, instance_id, name, origin, handling, colour, created, step_at))
+    ready_at = min(NOW, step_at + timedelta(hours=rng.uniform(0, 48)))
+    open_rows = [_task(rng, instance_id, name, origin, handling, colour, ready_at, None) for name in ready]
+    rows.extend(open_rows)
+    dues = [r["due_at"] for r in open_rows if r["due_at"] is not None]
+    instance = {
+        "id": instance_id, "process_key": "dispute_case", "version_id": version_id, "status": "running",
+        "org_unit": origin, "business_key": None, "title": "婚姻家庭纠纷调处", "serialized": rng.choice(blobs),
+        "row_version": 2 + 2 * len(done), "next_due_at": min(dues) if dues else None, "waits_signature": "",
+        "open_task_ids": [r["id"] for r in open_rows], "audit_seq": 3 + 3 * len(done),
+        "audit_hash": f"{rng.getrandbits(256):064x}", "created_at": created, "updated_at": ready_at,
+        "ended_at": None, "created_by": "clerk",
+        "commitments": ["received", *(["accepted"] if "accept_case" in done else []),
+                        *(["handler_assigned"] if level and "accept_case" in done else [])],
+        "case_no": f"JH-2026-{number:06d}", "channel": rng.choice(CHANNELS),
+        "dispute_type": rng.choice(DISPUTE_TYPES), "risk_colour": colour, "level": level, "outcome": None,
+        "summary": "夫妻因家务多次争吵，女方要求调解",
+    }
+    return instance, rows
+
+
+def _colour(rng: random.Random, ready: list[str]) -> str:
+    if "report_to_police" in ready:
+        return "red"
+    if "legal_opinion" in ready or "mediate_level3" in ready:
+        return rng.choice(["orange", "red"])
+    if "mediate_level1" in ready:
+        return "blue"
+    return rng.choices(COLOURS, COLOUR_WEIGHTS)[0]
+
+
+def _lowest_tier(origin: str) -> int:
+    return {"grid": 1, "village": 2, "town": 3}[UNIT_LEVEL[origin]]
+
+
+def _handling_unit(origin: str, level: int | None) -> str:
+    """The case's unit at its handling level (what HierarchyRouter gives a `case` lane)."""
+    if level is None:
+        return origin
+    return _ancestor(origin, {1: "grid", 2: "village", 3: "town"}[level])
+
+
+def _ancestor(unit: str, level: str) -> str:
+    if level == "county":
+        return "county"
+    if level == "town":
+        return "town"
+    if level == "village":
+        return GRIDS.get(unit, unit)  # a village lane for a town case stays at the town
+    return unit  # a grid lane for a case above the grids stays at the case's unit
+
+
+def _task(rng, instance_id, name, origin, handling, colour, created, ended) -> dict:
+    title, lane, role, level, form, due, basis = STEPS[name]
+    unit = handling if level == "case" else _ancestor(origin, level)
+    if due == "accept":
+        due = ACCEPT_WITHIN[colour]
+    elif due == "follow_up":
+        due = FOLLOW_UP[colour]
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "instance_id": instance_id,
+        "process_key": "dispute_case", "task_spec": name, "title": title, "lane": lane, "role": role,
+        "level": level, "org_unit": unit, "assignee": None, "state": "completed" if ended else "ready",
+        "due_at": created + due if due else None, "deadline_basis": basis,
+        "priority": PRIORITY.get(colour, 1) if name == "accept_case" else 0, "form": form,
+        "created_at": created, "ended_at": ended,
+        "ended_by": ({"intake_clerk": "clerk"}.get(role, f"{role}_{unit}") if ended else None),
+    }
+
+
+def _claim(rng: random.Random, tasks: list[dict], quota: dict[str, int]) -> None:
+    """Give each measured user her quota of tasks she may work on; colleagues claim ~15% more."""
+    for row in tasks:
+        if row["state"] != "ready":
+            continue
+        for user, (role, unit) in USERS.items():
+            if quota[user] and row["role"] == role and row["org_unit"] in BELOW[unit] and rng.random() < 0.5:
+                row["assignee"] = user
+                quota[user] -= 1
+                break
+        else:
+            if rng.random() < CLAIMED_SHARE:
+                row["assignee"] = f"{row['role']}@{row['org_unit']}#{rng.randint(1, 3)}"
+
+
+# -- one database, one app ------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    backend: str
+    size: int
+    store: object
+    client: object = None
+    headers: dict = field(default_factory=dict)
+    seeded: Seeded | None = None
+    cleanup: object = None
+
+
+def build(target: Target, rng: random.Random) -> None:
+    org_repository.SCRYPT_N = 2**8  # as in tests/api/conftest.py: login need not cost a second
+    app = create_app({"TESTING": True, "JIAHE_PROJECT_ROOT": str(ROOT), "START_TIMER_WORKER": False},
+                     clock=ManualClock(NOW), store=target.store)
+    services = app.extensions["jiahe"]
+    org_repository.import_org(services.store, DEMO_ORG)
+    services.charts.invalidate()
+    deploy_project(services.runtime, ROOT, actor="designer")
+    with target.store.read() as session:
+        version_id = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_key == "dispute_case"))
+    target.seeded = seed(target.store, target.size, version_id, rng)
+    target.client = app.test_client()
+    for user in USERS:
+        response = target.client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
+        if response.status_code != 200:
+            raise RuntimeError(f"login {user}: {response.status_code} {response.get_json()}")
+        target.headers[user] = {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def request(target: Target, scope: str, user: str) -> dict:
+    response = target.client.get(TASKS, query_string={"scope": scope}, headers=target.headers[user])
+    if response.status_code != 200:
+        raise RuntimeError(f"{target.backend} {target.size} {scope} {user}: {response.status_code}")
+    return response.get_json()
+
+
+def check(target: Target) -> dict[tuple[str, str], int]:
+    """Totals of each list, after checking the lists show what was seeded."""
+    totals = {}
+    with target.store.read() as session:
+        for user, (role, unit) in USERS.items():
+            group = session.scalar(select(func.count()).select_from(HumanTask).where(
+                HumanTask.state == "ready", HumanTask.assignee.is_(None), HumanTask.role == role,
+                HumanTask.org_unit.in_(BELOW[unit])))
+            page = request(target, "group", user)
+            if page["total"] != group or len(page["items"]) != min(20, group):
+                raise RuntimeError(f"{target.backend} {target.size}: {user}'s group list has {page['total']} "
+                                   f"tasks, the database {group}")
+            mine = request(target, "mine", user)
+            if mine["total"] != target.seeded.mine[user] or not mine["items"]:
+                raise RuntimeError(f"{target.backend} {target.size}: {user}'s own list has {mine['total']} "
+                                   f"tasks, {target.seeded.mine[user]} were assigned")
+            totals[("group", user)], totals[("mine", user)] = page["total"], mine["total"]
+    return totals
+
+
+# -- timing ---------------------------------------------------------------------------------------
+
+def measure(targets: list[Target], requests: int, warmup: int) -> dict[tuple, list[float]]:
+    """Interleaved: every round asks every list of every user of every size once."""
+    keys = [(t, scope, user) for scope in LISTS for user in USERS for t in targets]
+    for _ in range(warmup):
+        for t, scope, user in keys:
+            request(t, scope, user)
+    samples: dict[tuple, list[float]] = {(t.size, scope, user): [] for t, scope, user in keys}
+    gc.collect()
+    for _ in range(requests):
+        for t, scope, user in keys:
+            started = time.perf_counter()
+            request(t, scope, user)
+            samples[(t.size, scope, user)].append(time.perf_counter() - started)
+    return samples
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.2f}"
+
+
+@contextlib.contextmanager
+def databases(backend: str, sizes: list[int], tmp: Path):
+    targets = []
+    try:
+        for size in sizes:
+            if backend == "sqlite":
+                store = sqlite_store(tmp / f"tasks_{size}.sqlite3")
+                targets.append(Target(backend, size, store))
+            else:
+                schema = PostgresSchema()
+                targets.append(Target(backend, size, schema.create(), cleanup=schema.drop))
+        yield targets
+    finally:
+        for t in targets:
+            t.store.dispose()
+            if t.cleanup:
+                t.cleanup()
+
+
+def run_backend(backend: str, sizes: list[int], args, tmp: Path) -> dict[tuple, dict]:
+    results = {}
+    with databases(backend, sizes, tmp) as targets:
+        for t in targets:
+            build(t, random.Random(20260302 + t.size))
+            s = t.seeded
+            print(f"[{backend}] seeded {s.cases} open cases, {s.tasks} task rows ({s.ready} ready) in "
+                  f"{s.seconds:.1f} s; own tasks {s.mine}", flush=True)
+        totals = {t.size: check(t) for t in targets}
+        samples = measure(targets, args.requests, args.warmup)
+    print(f"[{backend}] {args.requests} requests each after {args.warmup} warm-up, interleaved; ms")
+    print(f"[{backend}] {'size':>7} {'list':<6} {'user':<11} {'total':>6} {'p50':>7} {'p95':>7}")
+    for (size, scope, user), values in samples.items():
+        p50, high = statistics.median(values), p95(values)
+        results[(backend, size, scope, user)] = {"p50": p50, "p95": high, "total": totals[size][(scope, user)]}
+    for size in sizes:
+        for scope in LISTS:
+            for user in USERS:
+                r = results[(backend, size, scope, user)]
+                print(f"[{backend}] {size:>7} {scope:<6} {user:<11} {r['total']:>6} {ms(r['p50'])} {ms(r['p95'])}")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,100000", help="open cases per database, comma-separated")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per size, list and user")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True,
+                        help="also PostgreSQL, in throwaway schemas (skipped with the reason if it does not answer)")
+    args = parser.parse_args()
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    small, large = sizes[0], sizes[-1]
+
+    backends = ["sqlite"]
+    if args.postgres:
+        reason = postgres_unavailable_reason()
+        if reason:
+            print(f"[postgresql] skipped: {reason}")
+        else:
+            backends.append("postgresql")
+    else:
+        print("[postgresql] skipped: --no-postgres")
+
+    print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in backends:
+            results |= run_backend(backend, sizes, args, Path(tmp))
+
+    print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    print(f"targets: p95 <= {TARGET_P95_MS:.0f} ms at {large} open cases; p95({large})/p95({small}) <= {TARGET_RATIO}")
+    for backend in backends:
+        for scope in LISTS:
+            for user in USERS:
+                hi, lo = results[(backend, large, scope, user)]["p95"], results[(backend, small, scope, user)]["p95"]
+                verdict = "ok" if hi * 1000 <= TARGET_P95_MS and hi / lo <= TARGET_RATIO else "MISSED"
+                print(f"[{backend}] {scope:<6} {user:<11} p95 {ms(lo)} -> {ms(hi)} ms  "
+                      f"p95({large})/p95({small})={hi / lo:.2f}  {verdict}")
+    worst = max(((b, s, u) for b in backends for s in LISTS for u in USERS),
+                key=lambda k: results[(k[0], large, k[1], k[2])]["p95"])
+    hi = results[(worst[0], large, worst[1], worst[2])]["p95"]
+    lo = results[(worst[0], small, worst[1], worst[2])]["p95"]
+    print(f"worst p95 at {large}: {worst[1]} list of {worst[2]} on {worst[0]}: {ms(hi).strip()} ms "
+          f"(at {small}: {ms(lo).strip()} ms)")
+    print(f"ratio={hi / lo:.2f}")
+
+
+if __name__ == "__main__":
+    main()

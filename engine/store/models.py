@@ -102,7 +102,9 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_group", "state", "role", "org_unit", "due_at"),
+        # assignee last: the group list asks for unassigned tasks, and only after due_at does it
+        # keep PostgreSQL reading each (role, unit) in due order
+        Index("ix_human_task_group", "state", "role", "org_unit", "due_at", "assignee"),
         Index("ix_human_task_assignee", "state", "assignee", "due_at"),
     )
 

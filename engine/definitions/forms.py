@@ -28,9 +28,26 @@ def validate_form(schema: dict | None, data: Any) -> list[FieldError]:
     """Field errors for `data`, in document order; [] when valid or when there is no form."""
     if not schema:
         return []
-    validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_field_error(schema, error) for error in errors]
+
+
+# Validators by schema object. Deployed forms are parsed once per version and then shared, so
+# every completion of a task hands in the same dict. An entry holds its schema, so the id it
+# is filed under cannot be reused by another dict while the entry exists.
+_VALIDATORS: dict[int, tuple[dict, Draft202012Validator]] = {}
+_VALIDATOR_LIMIT = 512
+
+
+def _validator(schema: dict) -> Draft202012Validator:
+    cached = _VALIDATORS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
+    if len(_VALIDATORS) >= _VALIDATOR_LIMIT:
+        _VALIDATORS.clear()  # far more forms than any deployment has: start over
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
 
 
 def _field_error(schema: dict, error) -> FieldError:

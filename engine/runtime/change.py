@@ -22,7 +22,8 @@ from engine.runtime import projections
 from engine.runtime.facts import project_facts
 from engine.runtime.projections import instance_data
 from engine.store import repository as repo
-from engine.store.models import CommitmentRecord, HumanTask, Incident, MessageOutbox, ProcessInstance
+from engine.store import rows
+from engine.store.models import CommitmentRecord, HumanTask, Incident, MessageOutbox
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,15 @@ FINISHED = ("completed", "terminated")
 class InstanceChange:
     runtime: Any
     session: Any
-    row: ProcessInstance
+    row: rows.Row  # the instance row, read and written with Core (see engine.store.rows)
     parsed: ParsedProcess
     actor: str
     now: datetime
     _workflow: Any = None
     events: list[tuple[str, str | None, dict]] = field(default_factory=list)
     dirty: bool = False
-    # The session holds clean objects only weakly: keep the task rows of this change alive.
-    task_rows: dict[str, HumanTask] = field(default_factory=dict)
+    task_rows: dict[str, rows.Row] = field(default_factory=dict)
+    new_task_rows: list[rows.Row] = field(default_factory=list)  # inserted by the next save()
     # SpiffWorkflow stamps state changes with time.time(); steps finished after this are ours.
     started: float = field(default_factory=time.time)
 
@@ -133,18 +134,26 @@ class InstanceChange:
                 self.row.status, self.row.ended_at = "completed", self.now
                 self.emit("instance_completed", data=_plain(self.workflow.data))
             self.row.serialized = self.runtime.codec.dumps(self.workflow)
-        repo.touch(self.row, self.now)
+        self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)
-        self.session.flush()
+        self._write_rows()
         self.events.clear()
 
-    def open_task_rows(self) -> list[HumanTask]:
+    def _write_rows(self) -> None:
+        """The task rows and the instance row, then whatever else the change added to the
+        session (incidents, commitments, outbox messages, subscriptions)."""
+        rows.insert_rows(self.session, self.new_task_rows)
+        self.new_task_rows.clear()
+        for task_row in self.task_rows.values():
+            rows.update_row(self.session, task_row)
+        rows.update_row(self.session, self.row)
+        self.session.flush()
+
+    def open_task_rows(self) -> list[rows.Row]:
         """The task rows still open, by the ids kept on the instance (no query when cached)."""
-        for task_id in self.row.open_task_ids or []:
-            if task_id not in self.task_rows:
-                found = self.session.get(HumanTask, task_id)
-                if found is not None:
-                    self.task_rows[task_id] = found
+        missing = [task_id for task_id in self.row.open_task_ids or [] if task_id not in self.task_rows]
+        if missing:
+            self.task_rows.update((row.id, row) for row in repo.task_rows(self.session, missing))
         rows = [self.task_rows.get(task_id) for task_id in self.row.open_task_ids or []]
         return [r for r in rows if r is not None and r.state in repo.OPEN_TASK_STATES]
 
@@ -188,7 +197,7 @@ class InstanceChange:
         self.emit("commitment", None, kind=kind, element_id=element_id, on_time=on_time, basis=basis,
                   deadline=deadline.isoformat() if deadline else None)
 
-    def note_handler(self, task_row: HumanTask) -> None:
+    def note_handler(self, task_row: rows.Row) -> None:
         """有受必理: the first person to take up a task after acceptance is the case's handler."""
         if "accepted" in (self.row.commitments or []) and "handler_assigned" not in (self.row.commitments or []):
             self.record_commitment("handler_assigned", element_id=task_row.task_spec, deadline=task_row.due_at,
@@ -220,13 +229,12 @@ class InstanceChange:
         role = lane_role.role if lane_role else None
         level = lane_role.level if lane_role else None
         org_unit = self.runtime.router.route(self.row, lane_role, self._data_for_routing())
-        row = self.task_rows[task.id] = HumanTask(
-            id=task.id, instance_id=self.row.id, process_key=self.row.process_key, task_spec=task.spec_name,
-            title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,
+        row = self.task_rows[task.id] = rows.new_row(
+            HumanTask.__table__, id=task.id, instance_id=self.row.id, process_key=self.row.process_key,
+            task_spec=task.spec_name, title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,
             state="ready" if self.row.status != "suspended" else "suspended", due_at=task.due_at,
-            deadline_basis=task.deadline_basis,
-            priority=task.priority, form=task.form, created_at=self.now)
-        self.session.add(row)
+            deadline_basis=task.deadline_basis, priority=task.priority, form=task.form, created_at=self.now)
+        self.new_task_rows.append(row)
         self.emit("task_ready", task.id, name=task.spec_name, title=task.title, role=role,
                   org_unit=org_unit, due_at=task.due_at.isoformat() if task.due_at else None,
                   deadline_basis=task.deadline_basis)

@@ -4,49 +4,166 @@ SpiffWorkflow's default serializer embeds the whole spec (~15 KB) in every insta
 converts it on every save. Here the spec lives once per deployed version; an instance row
 holds only its task tree and data, gzip-compressed. Serializers keep mutable state in their
 registry, so each thread gets its own.
+
+Every change loads and saves the whole task tree, a long loop's hundreds of tasks, so the
+task conversion is a lean copy of SpiffWorkflow's (see LeanTaskConverter). The stored
+format is SpiffWorkflow's, unchanged.
 """
 from __future__ import annotations
 
 import gzip
 import json
 import threading
+import zlib
+from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
+from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.parsing import ParsedProcess
 
 FORMAT = "jiahe-1"
+GZIP_WBITS = 31  # zlib's name for "a gzip member"
+PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 class SpecByReferenceConverter(BpmnWorkflowConverter):
     """Leaves the spec out on save and takes it from the parsed version on restore."""
 
     parsed: ParsedProcess | None = None
+    task_converter: LeanTaskConverter
 
     def to_dict(self, workflow):
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
+        # WorkflowConverter.to_dict (SpiffWorkflow 3.2) with the tasks converted by the lean
+        # converter directly, plus what BpmnWorkflowConverter adds except the specs.
+        texts = UuidTexts()
+        return {
+            "data": self.registry.convert(self.registry.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "tasks": {texts[k]: self.task_converter.task_dict(task, texts) for k, task in workflow.tasks.items()},
+            "root": str(workflow.task_tree.id),
+            "subprocesses": self.mapping_to_dict(workflow.subprocesses),
+            "bpmn_events": self.registry.convert(workflow.bpmn_events),
+        }
 
     def from_dict(self, dct):
         parsed = self.parsed
         workflow = self.target_class(parsed.spec, parsed.subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], _uuid, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
+        uuids, restored = Uuids(), {}
+        workflow.tasks = {uuids[k]: self.task_converter.restore_task(v, workflow, uuids, restored)
+                          for k, v in dct["tasks"].items()}
+        workflow.task_tree = workflow.tasks.get(uuids[dct["root"]])
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
 
 
-def _uuid(value):
-    from uuid import UUID
+class Uuids(dict):
+    """UUIDs by their text, parsed once: a stored task tree names each task up to four times
+    (as key, id, its parent's child and its child's parent), and UUID() is slow."""
 
-    return UUID(value)
+    def __missing__(self, text: str) -> UUID:
+        value = self[text] = UUID(text)
+        return value
+
+
+class UuidTexts(dict):
+    """The text of UUIDs, made once per UUID object while one tree is saved (str(UUID) is
+    slow, and a task's id object is shared by its parent's child list and its children).
+    Keyed by id(): the tasks hold their UUIDs for as long as this lives."""
+
+    def __getitem__(self, value: UUID) -> str:
+        text = self.get(id(value))
+        if text is None:
+            text = self[id(value)] = str(value)
+        return text
+
+
+class LeanTaskConverter(TaskConverter):
+    """SpiffWorkflow's TaskConverter (3.2), writing and reading exactly the same dicts, minus
+    repeated work that dominates long task trees (a loop at round 100 has a hundred tasks):
+    it looked each task's parent up four times and made each UUID's text anew on save, and
+    on restore parsed each UUID anew, found each parent by hashing UUIDs in Python and walked
+    every flat dict value by value. Keep in step with TaskConverter."""
+
+    def to_dict(self, task):
+        return self.task_dict(task, UuidTexts())
+
+    def task_dict(self, task, texts: UuidTexts) -> dict:
+        # Only local changes (a delta against the parent's data) unless the task is the root.
+        parent = task.parent
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            data, delta = {}, {"updates": DeepMerge.get_updated_keys(parent.data, task.data),
+                               "deletions": DeepMerge.get_deleted_keys(parent.data, task.data)}
+        return {
+            "id": texts[task.id],
+            "parent": texts[task._parent] if parent is not None else None,
+            "children": [texts[child] for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self._convert(task.internal_data),
+            "data": data,
+            "delta": delta,
+            "typename": self.typename,  # what the registry adds to every converted object
+        }
+
+    def restore_task(self, dct, workflow, uuids: Uuids, restored: dict):
+        """A task of the top workflow; `restored` holds those restored so far by id text."""
+        if dct.get("typename") != self.typename:
+            return self.registry.restore(dct, workflow=workflow)
+        task = restored[dct["id"]] = self.from_dict(dct, workflow, uuids, restored)
+        return task
+
+    def from_dict(self, dct, workflow, uuids: Uuids | None = None, restored: dict | None = None):
+        uuids = Uuids() if uuids is None else uuids
+        task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+        task = self.target_class(workflow, task_spec, state=dct["state"], id=uuids[dct["id"]])
+        task._parent = uuids[dct["parent"]] if dct["parent"] is not None else None
+        task._children = [uuids[child] for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        task.internal_data = self._restore(dct["internal_data"])
+        if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+            task.workflow.top_workflow.event_manager.add_task(task)
+        parent = task.parent if restored is None else restored.get(dct["parent"])
+        task.data = self._data(dct, parent)
+        return task
+
+    def _data(self, dct, parent) -> dict:
+        delta = dct.get("delta")
+        if not delta or parent is None:
+            return self._restore(dct["data"])
+        data = DeepMerge.merge({}, parent.data)
+        data.update(self._restore(delta.get("updates", {})))
+        for key in delta.get("deletions", {}):
+            data.pop(key, None)
+        return data
+
+    def _convert(self, value):
+        """registry.convert, with the same result straight away for a flat dict of plain values."""
+        return dict(value) if _flat(value) else self.registry.convert(value)
+
+    def _restore(self, value):
+        """registry.restore, with the same result straight away for a flat dict of plain values."""
+        return dict(value) if _flat(value) and "typename" not in value else self.registry.restore(value)
+
+
+def _flat(value) -> bool:
+    return type(value) is dict and all(type(v) in PLAIN for v in value.values())
 
 
 class WorkflowCodec:
@@ -56,9 +173,10 @@ class WorkflowCodec:
     def _parts(self) -> tuple[BpmnWorkflowSerializer, SpecByReferenceConverter]:
         parts = getattr(self._local, "parts", None)
         if parts is None:
-            config = {cls: conv for cls, conv in SPIFF_CONFIG.items() if cls is not BpmnWorkflow}
+            config = {cls: conv for cls, conv in SPIFF_CONFIG.items() if cls not in (BpmnWorkflow, Task)}
             registry = BpmnWorkflowSerializer.configure(config)
             converter = SpecByReferenceConverter(BpmnWorkflow, registry)
+            converter.task_converter = LeanTaskConverter(Task, registry)
             parts = self._local.parts = (BpmnWorkflowSerializer(registry), converter)
         return parts
 
@@ -75,7 +193,8 @@ class WorkflowCodec:
 
     def loads(self, blob: bytes, parsed: ParsedProcess, script_engine) -> BpmnWorkflow:
         serializer, converter = self._parts()
-        dct = json.loads(gzip.decompress(blob), cls=serializer.json_decoder_cls)
+        # zlib reads the single gzip member that dumps() writes, without gzip's Python loop.
+        dct = json.loads(zlib.decompress(blob, wbits=GZIP_WBITS), cls=serializer.json_decoder_cls)
         dct.pop("format", None)
         dct.pop(serializer.VERSION_KEY, None)
         converter.parsed = parsed

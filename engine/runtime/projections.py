@@ -35,7 +35,25 @@ def task_properties(task_spec) -> dict[str, str]:
 
 
 def ready_human_tasks(workflow, sandbox, now: datetime) -> list[ReadyTask]:
-    return [_ready_task(t, sandbox, now) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+    return [_ready_task(t, sandbox, now) for t in ready_manual_tasks(workflow)]
+
+
+# SpiffWorkflow's task iterator stops descending at this depth (TaskIterator's max_depth).
+ITERATOR_MAX_DEPTH = 1000
+
+
+def ready_manual_tasks(workflow) -> list:
+    """What workflow.get_tasks(state=READY, manual=True) returns.
+
+    That call walks the whole task tree through Python iterator code, every task of a long
+    loop on every change. Without subprocesses every task of the tree is in workflow.tasks,
+    so a scan of that dict finds the same tasks; when it finds more than one, the walk is
+    still asked, because it alone knows their order."""
+    if not workflow.subprocesses:
+        found = [t for t in workflow.tasks.values() if t.state == TaskState.READY and t.task_spec.manual]
+        if len(found) <= 1 and all(t.depth <= ITERATOR_MAX_DEPTH for t in found):
+            return found
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
 
 
 def _ready_task(task, sandbox, now: datetime) -> ReadyTask:

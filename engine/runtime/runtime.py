@@ -25,7 +25,7 @@ from engine.runtime.projections import instance_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
 from engine.runtime.views import IncidentView, InstanceView, TaskView
 from engine.sandbox import Sandbox, make_script_engine
-from engine.store import Store
+from engine.store import Store, rows
 from engine.store import repository as repo
 from engine.store.models import ProcessInstance, ProcessVersion
 
@@ -86,12 +86,11 @@ class Runtime:
         if validate:
             self._validate(parsed.form(start_form_name(parsed)), data, element=process_key)
         now = self.clock.now()
-        row = ProcessInstance(id=str(uuid.uuid4()), process_key=process_key, version_id=pv.id, status="running",
-                              org_unit=org_unit, business_key=business_key, title=title or parsed.name,
-                              serialized=b"", created_at=now, updated_at=now, created_by=actor,
-                              case_no=repo.next_case_no(session, now, self.store.is_postgres))
-        session.add(row)
-        session.flush()
+        row = rows.new_row(ProcessInstance.__table__, id=str(uuid.uuid4()), process_key=process_key,
+                           version_id=pv.id, status="running", org_unit=org_unit, business_key=business_key,
+                           title=title or parsed.name, serialized=b"", created_at=now, updated_at=now,
+                           created_by=actor, case_no=repo.next_case_no(session, now, self.store.is_postgres))
+        rows.insert_rows(session, [row])
         change = InstanceChange(self, session, row, parsed, actor, now)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
@@ -256,15 +255,15 @@ class Runtime:
     @contextlib.contextmanager
     def changing_task(self, task_id: str, actor: str):
         with self.store.write() as session:
-            task_row, row = repo.task_for_update(session, task_id, self.store.is_postgres)
-            if self.store.is_postgres:
-                session.refresh(task_row)  # re-read under the instance lock (SQLite: BEGIN IMMEDIATE did)
+            task_row, row = repo.task_rows_for_update(session, task_id, self.store.is_postgres)
+            if self.store.is_postgres:  # re-read under the instance lock (SQLite: BEGIN IMMEDIATE did)
+                task_row = repo.task_row(session, task_id)
             change = InstanceChange(self, session, row, self.parsed_by_id(session, row.version_id), actor,
                                     self.clock.now(), task_rows={task_row.id: task_row})
             yield change, task_row
 
     def open_change(self, session, instance_id: str, actor: str) -> InstanceChange:
-        row = repo.instance_for_update(session, instance_id, self.store.is_postgres)
+        row = repo.instance_row_for_update(session, instance_id, self.store.is_postgres)
         return InstanceChange(self, session, row, self.parsed_by_id(session, row.version_id), actor,
                               self.clock.now())
 

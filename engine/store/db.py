@@ -3,6 +3,11 @@
 SQLite: write transactions start with BEGIN IMMEDIATE so two writers queue instead of one
 failing half-way; WAL lets readers go on meanwhile. PostgreSQL: rows are locked with
 SELECT ... FOR UPDATE by the repositories.
+
+Sessions run on an engine without connection event listeners: with one attached, SQLAlchemy
+dispatches events around every statement, which costs more than SQLite takes to run most of
+ours. Their transactions say BEGIN from a session event instead. `Store.engine`, for everyone
+else (migrations, scripts), says BEGIN from a connection event as before.
 """
 from __future__ import annotations
 
@@ -45,11 +50,14 @@ class Store:
     def __init__(self, url: str, *, schema: str | None = None, echo: bool = False):
         self.url = normalise_url(url)
         self.schema = schema
-        self.engine = _make_engine(self.url, schema, echo)
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(
-            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
-        )
+        self._sessions_engine = _make_engine(self.url, schema, echo)
+        self.engine = self._sessions_engine
+        self._reader = sessionmaker(self._sessions_engine, expire_on_commit=False)
+        self._writer = sessionmaker(self._sessions_engine, expire_on_commit=False)
+        if self._sessions_engine.dialect.name == "sqlite":
+            self.engine = _sqlite_begin_on_connections(self._sessions_engine)
+            _sqlite_begin_on_sessions(self._reader, "DEFERRED")
+            _sqlite_begin_on_sessions(self._writer, "IMMEDIATE")
 
     @property
     def is_postgres(self) -> bool:
@@ -72,7 +80,7 @@ class Store:
         upgrade(self)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        self._sessions_engine.dispose()
 
 
 @contextlib.contextmanager
@@ -112,10 +120,28 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
+
+def _sqlite_begin_on_connections(engine: Engine) -> Engine:
+    """The same engine and pool, but its connections say BEGIN (execution option sqlite_begin,
+    DEFERRED by default) whenever they start a transaction."""
+    with_begin = engine.execution_options()
+
+    @event.listens_for(with_begin, "begin")
     def _on_begin(conn):
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return with_begin
+
+
+def _sqlite_begin_on_sessions(sessions: sessionmaker, mode: str) -> None:
+    """Sessions from `sessions` say BEGIN <mode> when their transaction takes its connection
+    (a nested transaction is a SAVEPOINT inside it and says nothing)."""
+
+    @event.listens_for(sessions, "after_begin")
+    def _on_begin(_session, transaction, connection):
+        if not transaction.nested:
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _pin_search_path(engine: Engine, schema: str) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from engine.audit import GENESIS, AuditRecord, extend_chain
 from engine.calendar import CHINA_TZ
@@ -24,8 +23,30 @@ from engine.store.models import (
     ProcessInstance,
     ProcessVersion,
 )
+from engine.store.rows import Row, fetch, from_values, run_statement
 
 OPEN_TASK_STATES = ("ready", "suspended", "error")
+
+# Statements that every change runs are built once: building a statement and computing its
+# cache key each time costs more than SQLite takes to run it.
+_INSTANCE = select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+_INSTANCE_LOCKED = _INSTANCE.with_for_update()
+_TASKS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"))
+             .order_by(HumanTask.created_at, HumanTask.id))
+_OPEN_TASKS_OF = _TASKS_OF.where(HumanTask.state.in_(OPEN_TASK_STATES))
+_OPEN_INCIDENTS = select(Incident).where(Incident.instance_id == bindparam("instance_id"),
+                                         Incident.resolved_at.is_(None))
+_INSERT_EVENTS = AuditEvent.__table__.insert()
+
+_TASK_TABLE, _INSTANCE_TABLE = HumanTask.__table__, ProcessInstance.__table__
+_INSTANCE_ROW = select(_INSTANCE_TABLE).where(_INSTANCE_TABLE.c.id == bindparam("instance_id"))
+_INSTANCE_ROW_LOCKED = _INSTANCE_ROW.with_for_update()
+_TASK_ROW = select(_TASK_TABLE).where(_TASK_TABLE.c.id == bindparam("task_id"))
+_TASK_AND_INSTANCE_ROWS = (select(_TASK_TABLE, _INSTANCE_TABLE)
+                           .join_from(_TASK_TABLE, _INSTANCE_TABLE,
+                                      _INSTANCE_TABLE.c.id == _TASK_TABLE.c.instance_id)
+                           .where(_TASK_TABLE.c.id == bindparam("task_id")))
+_TASK_AND_INSTANCE_ROWS_LOCKED = _TASK_AND_INSTANCE_ROWS.with_for_update(of=_INSTANCE_TABLE)
 
 
 # -- process versions -------------------------------------------------------------------
@@ -66,20 +87,11 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
 # -- instances ----------------------------------------------------------------------------
 
 def instance_for_update(session: Session, instance_id: str, postgres: bool) -> ProcessInstance:
-    stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-    if postgres:
-        stmt = stmt.with_for_update()
-    row = session.scalars(stmt).first()
+    stmt = _INSTANCE_LOCKED if postgres else _INSTANCE
+    row = session.scalars(stmt, {"instance_id": instance_id}).first()
     if row is None:
         raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
     return row
-
-
-def touch(row: ProcessInstance, now: datetime) -> None:
-    """Mark the instance changed even when no column differs, so its row version moves on
-    and every reader holding the old version gets a conflict."""
-    row.updated_at = now
-    flag_modified(row, "updated_at")
 
 
 CASE_PREFIX = "JH"
@@ -127,23 +139,8 @@ def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: It
 # -- human tasks --------------------------------------------------------------------------
 
 def tasks_of(session: Session, instance_id: str, *, open_only: bool = False) -> list[HumanTask]:
-    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id)
-    if open_only:
-        stmt = stmt.where(HumanTask.state.in_(OPEN_TASK_STATES))
-    return list(session.scalars(stmt.order_by(HumanTask.created_at, HumanTask.id)))
-
-
-def task_for_update(session: Session, task_id: str, postgres: bool) -> tuple[HumanTask, ProcessInstance]:
-    """A task with its instance, the instance locked (one round trip)."""
-    stmt = (select(HumanTask, ProcessInstance)
-            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .where(HumanTask.id == task_id))
-    if postgres:
-        stmt = stmt.with_for_update(of=ProcessInstance)
-    found = session.execute(stmt).first()
-    if found is None:
-        raise NotFound(f"task {task_id} does not exist", task=task_id)
-    return found[0], found[1]
+    stmt = _OPEN_TASKS_OF if open_only else _TASKS_OF
+    return list(session.scalars(stmt, {"instance_id": instance_id}))
 
 
 def get_task(session: Session, task_id: str) -> HumanTask:
@@ -156,6 +153,37 @@ def get_task(session: Session, task_id: str) -> HumanTask:
 def set_open_task_state(session: Session, instance_id: str, from_states: tuple[str, ...], to_state: str) -> None:
     session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id,
                                             HumanTask.state.in_(from_states)).values(state=to_state))
+
+
+# -- instance and task rows of a change (Core rows, see engine.store.rows) ------------
+
+def instance_row_for_update(session: Session, instance_id: str, postgres: bool) -> Row:
+    found = fetch(session, _INSTANCE_ROW_LOCKED if postgres else _INSTANCE_ROW, {"instance_id": instance_id})
+    if not found:
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
+    return from_values(_INSTANCE_TABLE, found[0])
+
+
+def task_rows_for_update(session: Session, task_id: str, postgres: bool) -> tuple[Row, Row]:
+    """A task row with its instance row, the instance locked (one round trip)."""
+    found = fetch(session, _TASK_AND_INSTANCE_ROWS_LOCKED if postgres else _TASK_AND_INSTANCE_ROWS,
+                  {"task_id": task_id})
+    if not found:
+        raise NotFound(f"task {task_id} does not exist", task=task_id)
+    split = len(_TASK_TABLE.columns)
+    return from_values(_TASK_TABLE, found[0][:split]), from_values(_INSTANCE_TABLE, found[0][split:])
+
+
+def task_row(session: Session, task_id: str) -> Row:
+    found = fetch(session, _TASK_ROW, {"task_id": task_id})
+    if not found:
+        raise NotFound(f"task {task_id} does not exist", task=task_id)
+    return from_values(_TASK_TABLE, found[0])
+
+
+def task_rows(session: Session, task_ids: Sequence[str]) -> list[Row]:
+    return [from_values(_TASK_TABLE, values) for task_id in task_ids
+            for values in fetch(session, _TASK_ROW, {"task_id": task_id})]
 
 
 # -- messages -----------------------------------------------------------------------------
@@ -193,8 +221,7 @@ def pending_outbox(session: Session, limit: int = 100, postgres: bool = False) -
 # -- incidents ----------------------------------------------------------------------------
 
 def open_incidents(session: Session, instance_id: str) -> list[Incident]:
-    stmt = select(Incident).where(Incident.instance_id == instance_id, Incident.resolved_at.is_(None))
-    return list(session.scalars(stmt))
+    return list(session.scalars(_OPEN_INCIDENTS, {"instance_id": instance_id}))
 
 
 # -- audit --------------------------------------------------------------------------------
@@ -224,8 +251,8 @@ def append_audit(session: Session, stream: str, *, at: datetime, type_: str, act
 
 
 def _insert_events(session: Session, rows: list[dict]) -> None:
-    # Plain Core insert: events are never read back in the transaction that writes them.
-    session.connection().execute(AuditEvent.__table__.insert(), rows)
+    # Straight to the driver: events are never read back in the transaction that writes them.
+    run_statement(session, _INSERT_EVENTS, rows)
 
 
 def audit_records(session: Session, stream: str) -> list[AuditRecord]:

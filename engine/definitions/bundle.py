@@ -29,15 +29,19 @@ class Bundle:
     dmn: dict[str, str] = field(default_factory=dict)
     forms: dict[str, str] = field(default_factory=dict)
     catalog: dict = field(default_factory=dict)
+    called_catalog: dict = field(default_factory=dict)  # the catalog entries of the processes it calls
 
     def to_dict(self) -> dict:
-        return {"process_key": self.process_key, "name": self.name, "bpmn": self.bpmn,
-                "dmn": self.dmn, "forms": self.forms, "catalog": self.catalog}
+        raw = {"process_key": self.process_key, "name": self.name, "bpmn": self.bpmn,
+               "dmn": self.dmn, "forms": self.forms, "catalog": self.catalog}
+        if self.called_catalog:  # absent otherwise, so the content hash of a process that calls none stays
+            raw["called_catalog"] = self.called_catalog
+        return raw
 
     @classmethod
     def from_dict(cls, raw: dict) -> Bundle:
         return cls(raw["process_key"], raw.get("name", ""), dict(raw["bpmn"]), dict(raw.get("dmn", {})),
-                   dict(raw.get("forms", {})), dict(raw.get("catalog", {})))
+                   dict(raw.get("forms", {})), dict(raw.get("catalog", {})), dict(raw.get("called_catalog", {})))
 
     @property
     def content_hash(self) -> str:
@@ -112,8 +116,14 @@ def _bundle_for(key: str, parser, project: ProjectFiles) -> Bundle:
         bpmn=bpmn,
         dmn={name: project.dmn[name] for name in dmn_files},
         forms={name: project.forms[name] for name in form_names},
-        catalog=Catalog(roles={}, processes={key: entry}).to_dict()["processes"][key],
+        catalog=_catalog_entry(project.catalog, key),
+        called_catalog={pid: _catalog_entry(project.catalog, pid) for pid in sorted(process_ids)
+                        if pid != key and pid in project.catalog.processes},
     )
+
+
+def _catalog_entry(catalog: Catalog, key: str) -> dict:
+    return Catalog(roles={}, processes={key: catalog.entry(key)}).to_dict()["processes"][key]
 
 
 def _called_closure(parser, key: str) -> list[str]:

@@ -33,12 +33,16 @@ class ParsedProcess:
     subprocess_specs: dict[str, Any]
     forms: dict[str, Any] = field(default_factory=dict)
     lanes: ProcessEntry | None = None
+    called_lanes: dict[str, ProcessEntry] = field(default_factory=dict)  # of the processes it calls
 
     def form(self, name: str | None) -> Any:
         return self.forms.get(name) if name else None
 
-    def lane_role(self, lane: str | None) -> LaneRole | None:
-        return self.lanes.lane_role(lane) if self.lanes else None
+    def lane_role(self, lane: str | None, process_key: str | None = None) -> LaneRole | None:
+        """The role and level a lane stands for, in this process or in the called process
+        `process_key`: each process's lanes are mapped by its own catalog entry."""
+        entry = self.called_lanes.get(process_key) if process_key not in (None, self.key) else self.lanes
+        return entry.lane_role(lane) if entry else None
 
     def task_spec(self, name: str):
         spec = self.spec.task_specs.get(name)
@@ -69,6 +73,8 @@ def parse_bundle(version_id: int, version: int, bundle: dict) -> ParsedProcess:
         subprocess_specs=parser.get_subprocess_specs(key),
         forms={name: json.loads(text) for name, text in bundle.get("forms", {}).items()},
         lanes=_process_entry(key, bundle.get("catalog") or {}, roles={}),
+        called_lanes={called: _process_entry(called, entry or {}, roles={})
+                      for called, entry in (bundle.get("called_catalog") or {}).items()},
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -20,7 +21,6 @@ from engine.definitions.parsing import ParsedProcess
 from engine.errors import Conflict, NotFound
 from engine.runtime import projections
 from engine.runtime.facts import project_facts
-from engine.runtime.projections import instance_data
 from engine.store import repository as repo
 from engine.store import rows
 from engine.store.models import CommitmentRecord, HumanTask, Incident, MessageOutbox
@@ -125,14 +125,16 @@ class InstanceChange:
 
     def _save(self) -> None:
         if self.dirty:
-            self._record_finished_steps()
+            finished = projections.finished_since(self.workflow, self.started)
+            self._record_finished_steps(finished)
             self._drain_thrown_messages()
             self._sync_tasks()
             self._sync_waits()
-            project_facts(self.row, instance_data(self.workflow))
+            data = projections.merge_written(self.workflow, finished)
+            project_facts(self.row, data)
             if self.workflow.completed and self.row.status == "running":
                 self.row.status, self.row.ended_at = "completed", self.now
-                self.emit("instance_completed", data=_plain(self.workflow.data))
+                self.emit("instance_completed", data=_plain(data))
             self.row.serialized = self.runtime.codec.dumps(self.workflow)
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)
@@ -157,17 +159,43 @@ class InstanceChange:
         rows = [self.task_rows.get(task_id) for task_id in self.row.open_task_ids or []]
         return [r for r in rows if r is not None and r.state in repo.OPEN_TASK_STATES]
 
-    def _record_finished_steps(self) -> None:
-        """Business events and commitments that designers attached to steps as properties."""
-        for task in projections.finished_since(self.workflow, self.started):
+    def _record_finished_steps(self, finished: list) -> None:
+        """Business events and commitments that designers attached to steps as properties, and
+        the processes the case called. A called process's own commitments are not the case's:
+        it keeps them when it runs on its own, and the case keeps its own around the call."""
+        for task in finished:
             props = projections.task_properties(task.task_spec)
+            called = projections.called_process(task)
             if props.get("auditEvent"):
-                self._emit_business_event(task, props)
-            for kind in commitment_kinds(props.get("commitment")):
-                self._commitment_from_step(task, kind)
+                self._emit_business_event(task, props, called)
+            if called is None:
+                for kind in commitment_kinds(props.get("commitment")):
+                    self._commitment_from_step(task, kind)
+            if isinstance(task.task_spec, CallActivity):
+                self._emit_called_process_completed(task)
+        self._record_called_processes_started()
 
-    def _emit_business_event(self, task, props: dict) -> None:
+    def _record_called_processes_started(self) -> None:
+        callers = (self.workflow.get_task_from_id(task_id) for task_id in self.workflow.subprocesses)
+        for task in callers:
+            if isinstance(task.task_spec, CallActivity) and task.state == TaskState.STARTED \
+                    and task.last_state_change >= self.started:
+                self.emit("called_process_started", str(task.id), element_id=projections.element_id(task.task_spec),
+                          process=task.task_spec.spec, name=task.task_spec.bpmn_name)
+
+    def _emit_called_process_completed(self, task) -> None:
+        """The called process's result, as its data outputs handed it back to the case."""
+        spec = self.workflow.subprocess_specs.get(task.task_spec.spec)
+        outputs = [var.bpmn_id for var in spec.io_specification.data_outputs] \
+            if spec is not None and spec.io_specification is not None else []
+        self.emit("called_process_completed", str(task.id), element_id=projections.element_id(task.task_spec),
+                  process=task.task_spec.spec, name=task.task_spec.bpmn_name,
+                  result=_plain({name: task.data.get(name) for name in outputs}))
+
+    def _emit_business_event(self, task, props: dict, called: str | None) -> None:
         data = {"element_id": projections.element_id(task.task_spec)}
+        if called is not None:
+            data["process"] = called
         if props.get("auditEventData"):
             try:
                 value = self.runtime.sandbox.evaluate(props["auditEventData"], dict(task.data))
@@ -225,7 +253,7 @@ class InstanceChange:
         self.row.open_task_ids = sorted(ready)
 
     def _add_task_row(self, task: projections.ReadyTask) -> None:
-        lane_role = self.parsed.lane_role(task.lane)
+        lane_role = self.parsed.lane_role(task.lane, task.called_process)
         role = lane_role.role if lane_role else None
         level = lane_role.level if lane_role else None
         org_unit = self.runtime.router.route(self.row, lane_role, self._data_for_routing())

@@ -27,10 +27,12 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.parsing import ParsedProcess
+from engine.runtime.projections import case_data, keep_case_data
 
 FORMAT = "jiahe-1"
 GZIP_WBITS = 31  # zlib's name for "a gzip member"
 PLAIN = frozenset({str, int, float, bool, type(None)})
+CASE_DATA_KEY = "case_data"  # Jiahe's own, beside SpiffWorkflow's keys (see projections.case_data)
 
 
 class SpecByReferenceConverter(BpmnWorkflowConverter):
@@ -53,6 +55,7 @@ class SpecByReferenceConverter(BpmnWorkflowConverter):
             "root": str(workflow.task_tree.id),
             "subprocesses": self.mapping_to_dict(workflow.subprocesses),
             "bpmn_events": self.registry.convert(workflow.bpmn_events),
+            CASE_DATA_KEY: self.registry.convert(self.registry.clean(case_data(workflow))),
         }
 
     def from_dict(self, dct):
@@ -65,6 +68,8 @@ class SpecByReferenceConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        if CASE_DATA_KEY in dct:  # absent from workflows saved before it was kept: case_data() derives it
+            keep_case_data(workflow, self.registry.restore(dct[CASE_DATA_KEY]))
         return workflow
 
 

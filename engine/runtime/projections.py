@@ -9,6 +9,11 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.specs.Join import Join
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from engine.audit import canonical_json
@@ -28,6 +33,7 @@ class ReadyTask:
     deadline_basis: str | None
     priority: int
     properties: dict
+    called_process: str | None = None  # the process a call activity runs it in (its lanes are that process's)
 
 
 def task_properties(task_spec) -> dict[str, str]:
@@ -69,6 +75,7 @@ def _ready_task(task, sandbox, now: datetime) -> ReadyTask:
         deadline_basis=_deadline_basis(task, props, sandbox),
         priority=_priority(task, props, sandbox),
         properties=props,
+        called_process=called_process(task),
     )
 
 
@@ -214,11 +221,76 @@ def subscriptions_signature(subs: list[tuple[str, str, str]]) -> str:
 
 
 def instance_data(workflow) -> dict[str, Any]:
-    """The case's current data: the last completed task's, merged over the workflow's."""
+    """The last completed task's data merged over the workflow's: what the case data was
+    taken to be before it was kept (see case_data), for workflows saved without it."""
     data = dict(workflow.data or {})
     last = workflow.last_task
     if last is not None:
         data.update(last.data)
     elif workflow.task_tree is not None:
         data.update(workflow.task_tree.data)
+    return _plain_values(data)
+
+
+# -- case data --------------------------------------------------------------------------------
+# A task's data is its branch's view of the case: a step finishing on a parallel branch (a
+# protection order followed for months beside the main line) carries the values its branch
+# copied when it forked, so the last finished task's data would undo whatever the main line
+# wrote since. The case data is therefore kept beside the workflow (the codec stores it) and
+# each change merges into it only what its finished steps wrote themselves.
+CASE_DATA_ATTRIBUTE = "jiahe_case_data"
+
+
+def case_data(workflow) -> dict[str, Any]:
+    """Every variable of the case as the step that wrote it last left it."""
+    kept = getattr(workflow, CASE_DATA_ATTRIBUTE, None)
+    return dict(kept) if kept is not None else instance_data(workflow)
+
+
+def keep_case_data(workflow, data: dict) -> None:
+    setattr(workflow, CASE_DATA_ATTRIBUTE, _plain_values(data))
+
+
+def merge_written(workflow, finished: list) -> dict[str, Any]:
+    """Merge what each of `finished` (in completion order) wrote into the case data; steps
+    inside subprocesses count when their subprocess hands its result back to the case."""
+    data = case_data(workflow)
+    for task in finished:
+        if task.workflow is workflow:
+            data.update(written_by(task))
+    keep_case_data(workflow, data)
+    return case_data(workflow)
+
+
+def written_by(task) -> dict[str, Any]:
+    """What a completed step changed in the data it started from."""
+    if isinstance(task.task_spec, (Join, UnstructuredJoin)):
+        return {}  # a join merges its branches' views: it writes nothing of its own
+    if _is_iteration(task):
+        task = task.parent  # its loop holds what the iterations wrote, latest last
+    if task.parent is None:
+        return {}
+    return DeepMerge.get_updated_keys(task.parent.data, task.data)
+
+
+def _is_iteration(task) -> bool:
+    loop = task.parent.task_spec if task.parent is not None else None
+    return isinstance(loop, LoopTask) and task.task_spec.name == loop.task_spec
+
+
+def _plain_values(data: dict) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not callable(v)}
+
+
+# -- called processes -------------------------------------------------------------------------
+def called_process(task) -> str | None:
+    """The process a call activity runs this task in, or None for the case's own steps (those
+    of embedded subprocesses included)."""
+    workflow = task.workflow
+    top = getattr(workflow, "top_workflow", workflow)
+    while workflow is not top:
+        caller = top.get_task_from_id(workflow.parent_task_id)
+        if isinstance(caller.task_spec, CallActivity):
+            return workflow.spec.name
+        workflow = caller.workflow
+    return None

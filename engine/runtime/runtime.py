@@ -21,7 +21,7 @@ from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.runtime import messaging
 from engine.runtime.change import InstanceChange
 from engine.runtime.codec import WorkflowCodec
-from engine.runtime.projections import instance_data, task_properties
+from engine.runtime.projections import case_data, keep_case_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
 from engine.runtime.views import IncidentView, InstanceView, TaskView
 from engine.sandbox import Sandbox, make_script_engine
@@ -94,6 +94,7 @@ class Runtime:
         change = InstanceChange(self, session, row, parsed, actor, now)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
+        keep_case_data(workflow, data)
         if start_message:
             cancel_other_start_events(workflow, start_message)
         change.adopt(workflow)
@@ -329,6 +330,6 @@ def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, c
         id=row.id, process_key=row.process_key, version=parsed.version, status=row.status,
         org_unit=row.org_unit, business_key=row.business_key, title=row.title, row_version=row.row_version,
         created_at=row.created_at, updated_at=row.updated_at, ended_at=row.ended_at,
-        next_due_at=row.next_due_at, data=instance_data(workflow),
+        next_due_at=row.next_due_at, data=case_data(workflow),
         tasks=[TaskView.of(t) for t in open_tasks],
         incidents=[IncidentView.of(i) for i in incidents], created=created)

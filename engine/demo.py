@@ -144,9 +144,18 @@ def _red_joint_handling(day: str) -> DemoCase:
                            screening_notes="求助人暂住娘家，情绪紧张")
     police = {"police_station": "和美镇派出所", "reported_at": f"{day}T08:40:00+08:00",
               "warning_letter_issued": True, "joint_actions": "派出所已出警并出具告诫书"}
+    # the called protection_order_assist: the federation applies on her behalf, urgent (ruling within 24 h)
+    order_request = {"applied_by": "federation_on_behalf", "urgent": True, "court": "示范县人民法院",
+                     "requested_measures": ["no_violence", "no_contact"], "behalf_reason": "coerced",
+                     "evidence": "派出所出警记录、告诫书、妇联求助记录", "safe_contact": "13900000123",
+                     "urgent_reason": "施暴人持刀威胁、扬言杀人"}
+    filing = {"court": "示范县人民法院", "filed_at": f"{day}T10:30:00+08:00", "filing_no": "（2026）示0101民保令7号",
+              "filed_by": "法律顾问"}
     steps = (Step("screen_risk", INTAKE_ACTOR, screening), _accept(),
-             Step("report_to_police", "rights_officer", police))
-    return DemoCase(3, "grid-a1", "hotline_12338", intake, steps, "红色：禁止调解，联合处置中",
+             Step("report_to_police", "rights_officer", police),
+             Step("accept_request", "lawyer", order_request), Step("file_application", "lawyer", filing))
+    return DemoCase(3, "grid-a1", "hotline_12338", intake, steps,
+                    "红色：禁止调解，联合处置中；已代为申请保护令，待法院24小时内裁定；法律援助待受理",
                     received_hours_ago=5)
 
 

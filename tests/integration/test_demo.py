@@ -31,7 +31,7 @@ from tests.databases import sqlite_store
 EXPECTED = {
     "demo:1": ("running", {"screen_risk"}),
     "demo:2": ("running", {"accept_case"}),
-    "demo:3": ("running", {"shelter_referral", "safety_plan", "protection_order_help"}),
+    "demo:3": ("running", {"shelter_referral", "safety_plan", "record_ruling", "accept_referral"}),
     "demo:4": ("running", {"mediate_level2"}),
     "demo:5": ("running", {"mediate_level3"}),
     "demo:6": ("running", {"mediate_level1"}),

@@ -87,7 +87,7 @@ def test_only_admins_reach_the_admin_api(api, user):
 
 def test_users_are_searched_and_paged(api):
     page = api.get(f"{USERS}?per_page=5&page=2", "admin").get_json()
-    assert page["total"] == 14 and page["page"] == 2 and len(page["items"]) == 5
+    assert page["total"] == 16 and page["page"] == 2 and len(page["items"]) == 5  # processes/org/demo.yaml
     found = api.get(f"{USERS}?q=调解", "admin").get_json()["items"]
     assert sorted(u["username"] for u in found) == ["mediator_a", "mediator_b", "town_mediator"]
     assert api.get(f"{USERS}?q=%25", "admin").get_json()["total"] == 0  # a literal %, not a wildcard

@@ -33,7 +33,7 @@ DEMO = PROJECT_ROOT / "processes" / "org" / "demo.yaml"
 
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
-    """Real scrypt cost makes each demo import hash 14 passwords for about a second; the
+    """Real scrypt cost makes each demo import hash 16 passwords for about a second; the
     cost is stored in each hash, so verifying works the same at a lower one."""
     monkeypatch.setattr(org_repository, "SCRYPT_N", 2**8)
 
@@ -58,7 +58,7 @@ def org_events(store) -> list:
 
 def test_importing_the_demo_adds_its_units_users_and_memberships(store):
     summary = import_org(store, DEMO, actor="admin")
-    assert (summary.units_added, summary.users_added, summary.memberships_added) == (9, 14, 14)
+    assert (summary.units_added, summary.users_added, summary.memberships_added) == (9, 16, 16)
     assert (summary.units_updated, summary.users_updated) == (0, 0)
     assert [e.actor for e in org_events(store)] == ["admin"]
 
@@ -81,7 +81,7 @@ def test_the_stored_chart_equals_the_file(demo_store):
 
 def test_an_org_file_or_a_chart_with_users_imports_like_the_yaml(store):
     org = OrgFile.load(DEMO)
-    assert import_org(store, (org.chart, org.users)).users_added == 14
+    assert import_org(store, (org.chart, org.users)).users_added == 16
     assert not import_org(store, org).changed
     with store.read() as session:
         assert load_chart(session) == org.chart
@@ -186,7 +186,7 @@ def test_users_are_listed_with_their_memberships(demo_store):
                   for u in users(session)}
     assert listed["mediator_a"] == ("陈调解", [("village_mediator", "village-a")])
     assert listed["supervisor_county"] == ("何督办", [("supervisor", "county")])
-    assert len(listed) == 14
+    assert len(listed) == 16
 
 
 def test_adding_a_user_and_then_a_second_membership(demo_store):
@@ -269,7 +269,7 @@ def test_cli_imports_the_demo_and_lists_its_users(cli_db):
     again = cli_db.invoke(cli, ["org", "import", str(DEMO)])
     listed = cli_db.invoke(cli, ["users", "list"])
     assert first.exit_code == 0, first.output
-    assert "units: 9 added, 0 updated; users: 14 added, 0 updated; memberships: 14 added" in first.output
+    assert "units: 9 added, 0 updated; users: 16 added, 0 updated; memberships: 16 added" in first.output
     assert "nothing changed" in again.output
     assert listed.exit_code == 0, listed.output
     line = next(ln for ln in listed.output.splitlines() if ln.startswith("grid_a1 "))

@@ -14,13 +14,10 @@ nothing can run between the rounds of a looped single task. The subprocess is ta
 that its inner lanes (网格员, 督办) route its tasks (SpiffWorkflow gives everything inside a subprocess that sits
 in a lane that lane).
 
-Why a none start leads to a message catch: when a message starts an instance, the engine (engine/runtime/
-messaging.py _start_receivers) first starts it like any other -- the none start event runs, and SpiffWorkflow's
-StartEventJoin then cancels the message start event -- and only then sends the message, which nobody catches:
-WorkflowException "not waiting", raised out of the sender's call. So the none start checks whether start-form
-data came in; if not, the instance was started for a message and waits for it at `wait_request`. The message
-start event stays so that the engine knows this process starts on key_family_enrolment_requested (and, should
-the engine one day run only the message start, that path works too).
+Two start events: the none start is the grid worker's own enrolment (start form); the message start takes a
+key_family_enrolment_requested message (a screening campaign's flagged household). When a message starts an
+instance, the engine runs only the start event that catches it (engine/runtime/runtime.py
+cancel_other_start_events), so each start has its own short path into 建档汇合.
 """
 import sys
 sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
@@ -60,21 +57,13 @@ dmn = table("key_family_visit_schedule_definitions", "重点家庭走访频次",
 LANES = [("lane_grid", "网格员"), ("lane_village", "村调解员")]
 d = Diagram(PID, "重点家庭关爱", LANES, lane_heights={"lane_grid": 380, "lane_village": 260})
 d.extra_root += [cc.message(MSG_REFER, "dispute_case_referred"), cc.message(MSG_ENROL, "key_family_enrolment_requested")]
-MAIN, WAIT, MSG = -100, 20, 120     # rows in 网格员
+MAIN, MSG = -100, 60                # rows in 网格员
 V_HI, V_LO = -50, 70                # rows in 村调解员
 
 d.node("start", "startEvent", "重点家庭建档", "lane_grid", 0, dy=MAIN, props=F("enrolment"))
 d.node("msg_start", "startEvent", "收到纳入关爱申请", "lane_grid", 0, dy=MSG, message_start=MSG_ENROL)
-d.node("detect_source", "scriptTask", "判断登记来源", "lane_grid", 1, dy=MAIN, script=(
-    "try:\n"
-    "    enrolment_source = \"direct\" if household_id else \"message\"\n"
-    "except NameError:\n"
-    "    enrolment_source = \"message\""))
-d.node("gw_source", "exclusiveGateway", "登记来源", "lane_grid", 2, dy=MAIN, default="flow_gw_source_merge_enrol")
-d.node("wait_request", "intermediateCatchEvent", "等待纳入申请", "lane_grid", 3, dy=WAIT,
-       message_catch=(MSG_ENROL, "enrolment"))
-d.node("merge_request", "exclusiveGateway", "申请汇合", "lane_grid", 4, dy=WAIT)
-d.node("import_request", "scriptTask", "导入纳入申请", "lane_grid", 5, dy=WAIT, script=(
+d.node("detect_source", "scriptTask", "直接建档", "lane_grid", 1, dy=MAIN, script='enrolment_source = "direct"')
+d.node("import_request", "scriptTask", "导入纳入申请", "lane_grid", 1, dy=MSG, script=(
     'household_id = enrolment["household_id"]\n'
     'grid_id = enrolment.get("org_unit") or ""\n'
     'colour = enrolment.get("colour") or "yellow"\n'
@@ -86,8 +75,8 @@ d.node("import_request", "scriptTask", "导入纳入申请", "lane_grid", 5, dy=
     'source_campaign = enrolment.get("campaign") or ""'),
     props={"auditEvent": "enrolment_requested",
            "auditEventData": '{"household_id": household_id, "source": enrolment_source, "colour": colour}'})
-d.node("merge_enrol", "exclusiveGateway", "建档汇合", "lane_grid", 6, dy=MAIN)
-d.node("register", "scriptTask", "登记建档", "lane_grid", 7, dy=MAIN, script=(
+d.node("merge_enrol", "exclusiveGateway", "建档汇合", "lane_grid", 2, dy=MAIN)
+d.node("register", "scriptTask", "登记建档", "lane_grid", 3, dy=MAIN, script=(
     "enrolled_on = iso(today())\n"
     'handling_level = "village"\n'
     "visit_count = 0\n"
@@ -98,7 +87,7 @@ d.node("register", "scriptTask", "登记建档", "lane_grid", 7, dy=MAIN, script
     props={"auditEvent": "household_enrolled",
            "auditEventData": '{"household_id": household_id, "colour": colour, "reason": reason, '
                              '"source": enrolment_source}'})
-d.node("review_enrolment", "userTask", "审核纳入", "lane_village", 8, dy=V_HI,
+d.node("review_enrolment", "userTask", "审核纳入", "lane_village", 4, dy=V_HI,
        post_script='colour = confirmed_colour if decision == "enrol" else colour', props={
            **F("review"), "commitment": "accept",
            "dueAt": 'add_hours(now(), 24) if colour == "red" else add_working_days(now(), 3)',
@@ -106,32 +95,28 @@ d.node("review_enrolment", "userTask", "审核纳入", "lane_village", 8, dy=V_H
            "auditEvent": "enrolment_reviewed", "auditEventData": '{"decision": decision, "colour": colour}'},
        instructions="核实户编号 {{ household_id }} 的纳入原因和风险颜色；红色、橙色家庭同时关注是否已有纠纷案件在办"
                     "（关联案件编号：{{ linked_case_no }}）。")
-d.node("gw_enrolled", "exclusiveGateway", "是否纳入", "lane_village", 9, dy=V_HI,
+d.node("gw_enrolled", "exclusiveGateway", "是否纳入", "lane_village", 5, dy=V_HI,
        default="flow_gw_enrolled_visit_cycle")
-d.node("notify_not_enrolled", "userTask", "告知不予纳入", "lane_village", 10, dy=V_LO,
+d.node("notify_not_enrolled", "userTask", "告知不予纳入", "lane_village", 6, dy=V_LO,
        post_script='outcome = "not_enrolled"', props={
            **F("not_enrolled"), "commitment": "outcome,feedback", "dueAt": "add_working_days(now(), 5)",
            "deadlineBasis": BASIS_NOT_ENROLLED})
-d.node("visit_cycle", "subProcess", "定期走访（按颜色频次）", "lane_grid", 10, dy=MAIN, loop="not care_exit")
-d.node("record_exit", "userTask", "记录退出关爱", "lane_village", 11, dy=V_HI,
+d.node("visit_cycle", "subProcess", "定期走访（按颜色频次）", "lane_grid", 6, dy=MAIN, loop="not care_exit")
+d.node("record_exit", "userTask", "记录退出关爱", "lane_village", 7, dy=V_HI,
        post_script='outcome = "care_exited"', props={
            **F("exit_record"), "commitment": "outcome", "dueAt": "add_working_days(now(), 5)",
            "deadlineBasis": BASIS_EXIT, "auditEvent": "care_exit_recorded",
            "auditEventData": '{"exit_reason": exit_reason, "final_colour": colour, "visits": visit_count}'})
-d.node("tell_household", "userTask", "告知家庭退出关爱", "lane_grid", 12, dy=MAIN, props={
+d.node("tell_household", "userTask", "告知家庭退出关爱", "lane_grid", 8, dy=MAIN, props={
     **F("exit_notice"), "commitment": "feedback", "dueAt": "add_working_days(now(), 5)", "deadlineBasis": BASIS_TELL})
-d.node("close_care", "scriptTask", "结束关爱归档", "lane_grid", 13, dy=MAIN,
+d.node("close_care", "scriptTask", "结束关爱归档", "lane_grid", 9, dy=MAIN,
        script="closed_on = iso(today())",
        props={"auditEvent": "care_closed", "auditEventData": '{"outcome": outcome, "exit_reason": exit_reason}'})
-d.node("end", "endEvent", "关爱结束", "lane_grid", 14, dy=MAIN)
+d.node("end", "endEvent", "关爱结束", "lane_grid", 10, dy=MAIN)
 
 d.flow("start", "detect_source")
-d.flow("detect_source", "gw_source")
-d.flow("gw_source", "wait_request", "由消息启动", 'enrolment_source == "message"')
-d.flow("gw_source", "merge_enrol", "建档登记")
-d.flow("wait_request", "merge_request")
-d.flow("msg_start", "merge_request")
-d.flow("merge_request", "import_request")
+d.flow("detect_source", "merge_enrol")
+d.flow("msg_start", "import_request")
 d.flow("import_request", "merge_enrol")
 d.flow("merge_enrol", "register")
 d.flow("register", "review_enrolment")

@@ -1,7 +1,8 @@
 """Messages between instances. SpiffWorkflow leaves routing to us: a thrown message waits in
 the outbox (written with the thrower's transaction), then goes to every running instance
 whose waiting catch event expects the same name and correlation values, or, failing that,
-starts the processes whose start event catches it. An unmatched message stays in the
+starts the processes whose start event catches it; each instance started so records the
+thrower as its origin (Runtime.started_from lists them). An unmatched message stays in the
 outbox, visible and retried, instead of being swallowed."""
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def _start_receivers(runtime, session, message: MessageOutbox) -> list[str]:
         org_unit = payload.get("org_unit") or (source.org_unit if source else None)
         change = runtime._start_in(session, version.process_key, actor=f"message:{message.message_name}",
                                    data={}, org_unit=org_unit, business_key=None, title="", version=None,
-                                   validate=False, start_message=message.message_name)
+                                   validate=False, start_message=message.message_name,
+                                   origin_instance_id=source.id if source is not None else None)
         event = BpmnEvent(MessageEventDefinition(message.message_name), payload, message.correlations)
         change.workflow.send_event(event)
         change.emit("message_received", name=message.message_name, source=message.source_instance_id,

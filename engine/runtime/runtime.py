@@ -23,9 +23,9 @@ from engine.runtime.change import InstanceChange
 from engine.runtime.codec import WorkflowCodec
 from engine.runtime.projections import case_data, keep_case_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
-from engine.runtime.views import IncidentView, InstanceView, TaskView
+from engine.runtime.views import IncidentView, InstanceView, LinkedInstanceView, TaskView
 from engine.sandbox import Sandbox, make_script_engine
-from engine.store import Store, rows
+from engine.store import Store, instance_links, rows
 from engine.store import repository as repo
 from engine.store.models import ProcessInstance, ProcessVersion
 
@@ -78,9 +78,11 @@ class Runtime:
         return self._after_commit(view)
 
     def _start_in(self, session, process_key, *, actor, data, org_unit, business_key, title, version,
-                  validate: bool = True, start_message: str | None = None) -> InstanceChange:
+                  validate: bool = True, start_message: str | None = None,
+                  origin_instance_id: str | None = None) -> InstanceChange:
         """Start inside the caller's transaction. `start_message`: the instance starts because
-        that message arrived, so only the start event catching it may fire."""
+        that message arrived, so only the start event catching it may fire; `origin_instance_id`:
+        the instance that threw it."""
         pv = repo.version_by_number(session, process_key, version) if version else self._latest(session, process_key)
         parsed = self.parsed(session, pv)
         if validate:
@@ -89,7 +91,8 @@ class Runtime:
         row = rows.new_row(ProcessInstance.__table__, id=str(uuid.uuid4()), process_key=process_key,
                            version_id=pv.id, status="running", org_unit=org_unit, business_key=business_key,
                            title=title or parsed.name, serialized=b"", created_at=now, updated_at=now,
-                           created_by=actor, case_no=repo.next_case_no(session, now, self.store.is_postgres))
+                           created_by=actor, case_no=repo.next_case_no(session, now, self.store.is_postgres),
+                           origin_instance_id=origin_instance_id)
         rows.insert_rows(session, [row])
         change = InstanceChange(self, session, row, parsed, actor, now)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
@@ -278,6 +281,11 @@ class Runtime:
         workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
         return build_view(session, row, parsed, workflow, created)
 
+    def started_from(self, instance_id: str) -> list[LinkedInstanceView]:
+        """The instances that messages from this one started, oldest first (its origin: InstanceView.origin_id)."""
+        with self.store.read() as session:
+            return [LinkedInstanceView(*row) for row in instance_links.started_from(session, instance_id)]
+
     def task_history(self, instance_id: str) -> list[TaskView]:
         """Every task the instance ever offered, open or ended, oldest first."""
         with self.store.read() as session:
@@ -332,4 +340,4 @@ def build_view(session, row: ProcessInstance, parsed: ParsedProcess, workflow, c
         created_at=row.created_at, updated_at=row.updated_at, ended_at=row.ended_at,
         next_due_at=row.next_due_at, data=case_data(workflow),
         tasks=[TaskView.of(t) for t in open_tasks],
-        incidents=[IncidentView.of(i) for i in incidents], created=created)
+        incidents=[IncidentView.of(i) for i in incidents], created=created, origin_id=row.origin_instance_id)

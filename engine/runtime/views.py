@@ -71,9 +71,25 @@ class InstanceView:
     tasks: list[TaskView] = field(default_factory=list)  # the open ones; history: Runtime.task_history
     incidents: list[IncidentView] = field(default_factory=list)
     created: bool = True
+    origin_id: str | None = None  # the instance whose message started this one (Runtime.started_from: the reverse)
 
     def ready_task(self, name: str) -> TaskView | None:
         return next((t for t in self.tasks if t.name == name and t.state == "ready"), None)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LinkedInstanceView:
+    """An instance as seen from one it is linked to (e.g. started by a message from it)."""
+
+    id: str
+    process_key: str
+    case_no: str | None
+    status: str
+    org_unit: str | None
+    created_at: datetime
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -93,6 +93,8 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(String(100))
+    # The instance whose thrown message started this one (messaging); None when started otherwise.
+    origin_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
     __mapper_args__ = {"version_id_col": row_version}
 

@@ -59,3 +59,21 @@ def test_a_message_that_cannot_be_delivered_stays_in_the_outbox_and_does_not_fai
         assert rows and all(r.delivered_at is None and r.result.startswith("delivery failed") for r in rows)
     monkeypatch.undo()
     assert runtime.deliver_messages() >= 1  # the worker's next pass delivers them
+
+
+def test_an_instance_a_message_starts_records_the_instance_that_threw_it(runtime):
+    sender = runtime.start("messaging_sender", actor="c", org_unit="grid-9",
+                           data={"case_ref": "none", "ruling": "-", "household_id": "H-43"})
+    [started] = runtime.started_from(sender.id)
+    assert (started.process_key, started.status, started.org_unit) == ("messaging_started", "running", "grid-9")
+    assert started.case_no and started.created_at == sender.created_at
+    assert runtime.instance(started.id).origin_id == sender.id
+    assert sender.origin_id is None and runtime.started_from(started.id) == []
+
+
+def test_a_message_delivered_to_a_waiting_instance_does_not_make_it_a_derived_one(runtime):
+    waiting = runtime.start("messaging_receiver", actor="c", org_unit="g", data={"case_ref": "JH-W"})
+    sender = runtime.start("messaging_sender", actor="c", org_unit="g",
+                           data={"case_ref": "JH-W", "ruling": "准予", "household_id": "H-3"})
+    assert runtime.instance(waiting.id).origin_id is None
+    assert [i.process_key for i in runtime.started_from(sender.id)] == ["messaging_started"]

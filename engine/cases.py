@@ -6,7 +6,9 @@ gets the same answers:
 - sensitive fields (x-sensitive in any form of the case's process version) are masked
   except for those who handle the victim: roles in SENSITIVE_READERS for a unit that sees
   the case, and the handler an open task is assigned to (the same rule as task pages);
-- an explicit reveal of such fields is an audit event with the fields and the reason.
+- an explicit reveal of such fields is an audit event with the fields and the reason;
+- the cases linked to a case (the one whose message started it, those its messages started)
+  are named only where she sees them.
 The runtime does the work; this module adds who may ask, and what they get to see.
 """
 from __future__ import annotations
@@ -49,7 +51,19 @@ ESCALATION_NOTE = "督办升级："
 
 
 @dataclass(frozen=True)
+class CaseLink:
+    """A case linked to another: the one whose message started it, or one it started."""
+
+    id: str
+    case_no: str | None
+    process_key: str
+    status: str
+
+
+@dataclass(frozen=True)
 class CaseDetail(CaseRow):
+    origin: CaseLink | None = None
+    derived_cases: list[CaseLink] = field(default_factory=list)
     version: int = 0
     data: dict = field(default_factory=dict)
     masked_fields: list[str] = field(default_factory=list)
@@ -189,8 +203,22 @@ class CaseService:
         view = self.runtime.instance(case_id)
         reader = self._may_read_sensitive(who, facts, view.tasks)
         data, hits = (view.data, []) if reader else masked(view.data, self._sensitive_paths(facts.version_id))
-        return CaseDetail(**vars(facts), version=view.version, data=data, masked_fields=hits, can_reveal=reader,
-                          tasks=view.tasks, incidents=view.incidents, created=created)
+        return CaseDetail(**vars(facts), origin=self._origin(who, view.origin_id),
+                          derived_cases=self._derived(who, case_id), version=view.version, data=data,
+                          masked_fields=hits, can_reveal=reader, tasks=view.tasks, incidents=view.incidents,
+                          created=created)
+
+    def _origin(self, who: Principal, origin_id: str | None) -> CaseLink | None:
+        """The case whose message started this one, if she sees it: otherwise None, as if there were none."""
+        origin = self._facts(origin_id) if origin_id else None
+        if origin is None or not self._sees(who, origin.org_unit, CASE_ROLES):
+            return None
+        return CaseLink(origin.id, origin.case_no, origin.process_key, origin.status)
+
+    def _derived(self, who: Principal, case_id: str) -> list[CaseLink]:
+        """The cases its messages started, oldest first; those outside her jurisdiction left out."""
+        return [CaseLink(i.id, i.case_no, i.process_key, i.status) for i in self.runtime.started_from(case_id)
+                if self._sees(who, i.org_unit, CASE_ROLES)]
 
     def timeline(self, who: Principal, case_id: str) -> list[AuditRecord]:
         """Every event of the case, oldest first, sensitive values masked as in the detail.

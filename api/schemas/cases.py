@@ -136,8 +136,21 @@ class CasePageOut(Schema):
     per_page = fields.Integer()
 
 
+class CaseLinkOut(Schema):
+    id = fields.String()
+    case_no = fields.String(allow_none=True)
+    process = fields.String(attribute="process_key")
+    status = fields.String()
+
+
 class CaseOut(CaseItemOut):
     summary = fields.String(allow_none=True)
+    origin = fields.Nested(CaseLinkOut, allow_none=True, metadata={
+        "description": "the case whose message started this one (e.g. the care visit that referred it); "
+                       "null when none, or when it is outside your jurisdiction"})
+    derived_cases = fields.List(fields.Nested(CaseLinkOut), metadata={
+        "description": "the cases this one's messages started, oldest first; those outside your jurisdiction "
+                       "are left out"})
     version = fields.Integer()
     row_version = fields.Integer()
     data = fields.Dict()

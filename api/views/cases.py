@@ -109,7 +109,9 @@ def list_cases(args):
 @login_required
 @blp.response(200, CaseOut)
 def get_case(case_id):
-    """The case with its open tasks; sensitive fields masked (see masked_fields, reveal)."""
+    """The case with its open tasks, the case whose message started it (origin) and the cases
+    its messages started (derived_cases), linked cases only within your jurisdiction;
+    sensitive fields masked (see masked_fields, reveal)."""
     return cases().detail(current_principal(), case_id)
 
 

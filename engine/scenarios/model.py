@@ -2,6 +2,14 @@
 
 A designer's typo should come back as "file, step, what is wrong", never as a traceback
 halfway through a run, so every problem in a file is collected and reported together.
+
+Which instance the steps act on: a scenario follows the instance it starts (its "main"
+instance). `follow: PROCESS` switches to the newest instance of PROCESS that a message from
+the followed instance started (e.g. the dispute case a care visit referred), and
+`follow: main` switches back to the first one; every later step and the closing `expect`
+block act on the followed instance, and each instance keeps its own place for
+`expect_event`. `start_case` starts another instance without following it. `advance`
+moves the clock for the whole run: every instance's timers fire, each at its own time.
 """
 from __future__ import annotations
 
@@ -29,7 +37,10 @@ VERBS: dict[str, tuple[str, dict[str, str]]] = {
     "expect_data": ("mapping", {}),
     # beyond API.md: start a second case, e.g. the one whose message the scenario's case awaits
     "start_case": ("text", {"as": "text", "org_unit": "text", "channel": "text", "data": "mapping"}),
+    # beyond API.md: act on an instance a message from the followed one started (or `main`)
+    "follow": ("text", {}),
 }
+MAIN = "main"  # `follow: main`: back to the instance the scenario started
 TOP_KEYS = {"name": "text", "process": "text", "org_unit": "text", "clock": "datetime",
             "start": "mapping", "steps": "list", "expect": "mapping"}
 START_KEYS = {"channel": "text", "as": "text", "data": "mapping"}

@@ -23,6 +23,13 @@ def describe_tasks(tasks) -> str:
     return ", ".join(f"{t.name} ({t.role or 'no role'} @ {t.org_unit or 'no unit'})" for t in ready)
 
 
+def describe_linked(instances) -> str:
+    """Instances as `process (case no, status)`, e.g. what a message from a case started."""
+    if not instances:
+        return "none"
+    return ", ".join(f"{i.process_key} ({i.case_no or i.id}, {i.status})" for i in instances)
+
+
 def describe_status(view) -> str:
     """The status, with what went wrong when an incident stopped the case."""
     incidents = "; ".join(f"incident at {i.element_id}: {i.message}" for i in view.incidents)

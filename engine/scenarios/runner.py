@@ -152,8 +152,9 @@ class ScenarioRun:
                  factory: RuntimeFactory, project_root: Path):
         self.scenario, self.mode, self.store, self.clock = scenario, mode, store, clock
         self.factory, self.project_root = factory, project_root
-        self.instance_id: str | None = None
-        self.events_seen = 0  # timeline position just after the last event an expect_event matched
+        self.main_id: str | None = None  # the instance the scenario started
+        self.instance_id: str | None = None  # the one it follows now (see model: `follow`)
+        self._events_seen: dict[str, int] = {}  # per instance, see events_seen
         self.steps_run = 0
         self._live = None
 
@@ -201,12 +202,25 @@ class ScenarioRun:
         start = self.scenario.start
         view = self.runtime().start(self.scenario.process, actor=start.actor_role or ACTOR,
                                     data=start.case_data(), org_unit=self.scenario.org_unit)
-        self.instance_id = view.id
+        self.main_id = self.instance_id = view.id
 
     def _final_checks(self):
         return final_checks(self, self.runtime(), self.scenario.expect)
 
     # -- what the steps read ----------------------------------------------------------------
+    @property
+    def events_seen(self) -> int:
+        """The followed instance's timeline position just after the last event an
+        expect_event matched there."""
+        return self._events_seen.get(self.instance_id, 0)
+
+    @events_seen.setter
+    def events_seen(self, position: int) -> None:
+        self._events_seen[self.instance_id] = position
+
+    def follow(self, instance_id: str) -> None:
+        self.instance_id = instance_id
+
     def instance(self, runtime):
         return runtime.instance(self.instance_id)
 

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from engine.scenarios import report
-from engine.scenarios.model import Expectations, Step, compact, to_timedelta
+from engine.scenarios.model import MAIN, Expectations, Step, compact, to_timedelta
+from engine.store import instance_links
 
 ACTOR = "scenario"
 # SpiffWorkflow fires a timer only once the clock is strictly past its due time.
@@ -70,6 +71,22 @@ def start_case(run, step: Step) -> None:
                         org_unit=step.org_unit or run.scenario.org_unit)
 
 
+def follow(run, step: Step) -> None:
+    """Act from now on on the newest instance of the process that a message from the followed
+    instance started; `main` goes back to the instance the scenario started."""
+    if step.value == MAIN:
+        run.follow(run.main_id)
+        return
+    runtime = run.runtime()
+    started = runtime.started_from(run.instance_id)
+    matching = [i for i in started if i.process_key == step.value]
+    if not matching:
+        raise StepFailed(f"no {step.value} instance was started by a message from the followed "
+                         f"{run.instance(runtime).process_key} instance; started by it: "
+                         f"{report.describe_linked(started)}")
+    run.follow(matching[-1].id)
+
+
 def expect_status(run, step: Step) -> None:
     view = run.instance(run.runtime())
     if view.status != step.value:
@@ -85,7 +102,7 @@ def expect_data(run, step: Step) -> None:
 STEP_ACTIONS: dict[str, Callable] = {
     "complete": complete, "advance": advance, "expect_task": expect_task, "expect_no_task": expect_no_task,
     "expect_event": expect_event, "expect_status": expect_status, "expect_data": expect_data,
-    "start_case": start_case,
+    "start_case": start_case, "follow": follow,
 }
 
 
@@ -106,19 +123,25 @@ def _require_ready(view, name: str, role: str | None, org_unit: str | None):
 
 
 def fire_until(run, runtime, target: datetime) -> None:
-    """Move the clock to `target`, stopping at each of the case's due timers on the way, so that
-    each fires, and the timers it starts begin, at its own time rather than all at the target."""
+    """Move the clock to `target`, stopping at each due timer on the way — of every running
+    instance in the database, not only the followed one — so that each fires, and the timers
+    it starts begin, at its own time rather than all at the target."""
     for _ in range(MAX_TIMER_STOPS):
-        due = run.instance(runtime).next_due_at
+        due = next_timer_due(runtime)
         if due is None or due + TIMER_GRACE > target:
             break
         run.clock.set(max(due + TIMER_GRACE, run.clock.now()))
         runtime.fire_due_timers(actor="timer")
-        if run.instance(runtime).next_due_at == due:
-            break  # it did not fire (a suspended case, say): do not spin on it
+        if next_timer_due(runtime) == due:
+            break  # it did not fire: do not spin on it
     run.clock.set(max(target, run.clock.now()))
     runtime.fire_due_timers(actor="timer")
     runtime.deliver_messages()
+
+
+def next_timer_due(runtime) -> datetime | None:
+    with runtime.store.read() as session:
+        return instance_links.earliest_timer_due(session)
 
 
 # -- the closing expect block -----------------------------------------------------------------

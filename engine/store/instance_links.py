@@ -1,8 +1,10 @@
 """Links between instances: which instances a message from one instance started
-(process_instance.origin_instance_id)."""
+(process_instance.origin_instance_id), and the earliest timer due in the whole database."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.store.models import ProcessInstance
@@ -18,3 +20,7 @@ def started_from(session: Session, instance_id: str) -> list[tuple]:
             .order_by(ProcessInstance.created_at, ProcessInstance.case_no, ProcessInstance.id))
     return [tuple(row) for row in session.execute(stmt)]
 
+
+def earliest_timer_due(session: Session) -> datetime | None:
+    """The next due timer of any running instance: what the timer worker fires first."""
+    return session.scalar(select(func.min(ProcessInstance.next_due_at)).where(ProcessInstance.status == "running"))

@@ -18,6 +18,8 @@ from tests.integration.conftest import ready
 
 SCENARIOS = FIXTURES / "scenarios"
 PASSING = sorted((SCENARIOS / "pass").glob("*.yaml"))
+REFERRALS = FIXTURES / "referrals"  # a project of its own: a visit that refers cases by message
+FOLLOWING = sorted((REFERRALS / "scenarios").glob("*.yaml"))
 
 
 def run(name: str, mode: str = "live", **kwargs):
@@ -153,6 +155,82 @@ def test_advancing_stops_at_each_timer_so_it_fires_at_its_own_time(runtime, cloc
     grace = timedelta(seconds=1)
     assert fired == [("督办提醒", timedelta(days=25) + grace), ("调解超期", timedelta(days=30) + grace)]
     assert clock.now() == started + timedelta(days=31)
+
+
+def test_advancing_fires_the_timers_of_every_instance_at_their_own_time(runtime, clock):
+    first = runtime.start("deadline", actor="c", org_unit="v")
+    started = clock.now()
+    clock.advance(timedelta(days=10))
+    other = runtime.start("deadline", actor="c", org_unit="v")  # not the one the walk follows
+    walk = SimpleNamespace(clock=clock, instance=lambda rt: rt.instance(first.id))
+    fire_until(walk, runtime, started + timedelta(days=45))
+    fired = [(e.data["name"], e.at - started) for e in timeline(runtime.store, other.id) if e.type == "timer_fired"]
+    grace = timedelta(seconds=1)
+    assert fired == [("督办提醒", timedelta(days=35) + grace), ("调解超期", timedelta(days=40) + grace)]
+    assert clock.now() == started + timedelta(days=45)
+
+
+# -- following the instances a message started ---------------------------------------------------
+def run_referral(tmp_path, text: str, mode: str = "live"):
+    scenario = tmp_path / "referral.yaml"
+    scenario.write_text("process: referral_source\norg_unit: grid-a1\n"
+                        "start: {data: {household_id: H-9, refer_to: grid-b1}}\n" + text, encoding="utf-8")
+    return run_scenario_file(scenario, REFERRALS, mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("path", FOLLOWING, ids=lambda p: p.stem)
+def test_scenarios_that_follow_referred_cases_pass_live_and_restored(path, mode):
+    result = run_scenario_file(path, REFERRALS, mode)
+    assert result.passed, result.message + result.detail
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_following_before_anything_was_referred_fails_saying_nothing_was_started(tmp_path, mode):
+    result = run_referral(tmp_path, "steps:\n  - follow: referral_case\n", mode)
+    assert result.message == (
+        f"referral.yaml [{mode}] step 1 (follow: referral_case): no referral_case instance was started by a "
+        "message from the followed referral_source instance; started by it: none")
+
+
+def test_following_a_process_the_message_did_not_start_lists_what_it_started(tmp_path):
+    result = run_referral(tmp_path, "steps:\n  - complete: visit\n    data: {summary: 风险}\n"
+                                    "  - follow: dispute_case\n")
+    assert result.message == (
+        "referral.yaml [live] step 2 (follow: dispute_case): no dispute_case instance was started by a message "
+        "from the followed referral_source instance; started by it: referral_case (JH-2026-000002, running), "
+        "referral_notice (JH-2026-000003, running)")
+
+
+def test_follow_looks_only_at_what_the_followed_instance_started(tmp_path):
+    # the referred case started nothing itself: following again from there finds nothing
+    result = run_referral(tmp_path, "steps:\n  - complete: visit\n    data: {summary: 风险}\n"
+                                    "  - follow: referral_case\n  - follow: referral_notice\n", "restored")
+    assert result.message == (
+        "referral.yaml [restored] step 3 (follow: referral_notice): no referral_notice instance was started by "
+        "a message from the followed referral_case instance; started by it: none")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_closing_expect_block_checks_the_followed_instance(tmp_path, mode):
+    steps = ("steps:\n  - complete: visit\n    data: {summary: 风险}\n  - follow: referral_notice\n"
+             "  - complete: tell_household\n")
+    passing = run_referral(tmp_path, steps + "expect:\n  status: completed\n"
+                                             "  path_includes: [notice_start, tell_household, notice_end]\n", mode)
+    assert passing.passed, passing.message + passing.detail
+    failing = run_referral(tmp_path, steps + "expect:\n  path_includes: [visit]\n", mode)
+    assert failing.message == (f"referral.yaml [{mode}] expect path_includes: expected the path to include visit; "
+                               "completed: notice_start > tell_household > notice_end")
+
+
+def test_each_followed_instance_keeps_its_own_place_for_expected_events(tmp_path):
+    result = run_referral(tmp_path, "steps:\n  - complete: visit\n    data: {summary: 风险}\n"
+                                    "  - expect_event: message_sent\n"  # the visit's own timeline, well in
+                                    "  - follow: referral_case\n  - expect_event: instance_started\n"
+                                    "  - follow: main\n  - expect_event: instance_started\n")
+    assert result.message == (
+        "referral.yaml [live] step 6 (expect_event: instance_started): expected an event 'instance_started'; "
+        "events since the previous expected event: task_ready")
 
 
 def test_discover_finds_yaml_files_below_a_folder_in_order(tmp_path):

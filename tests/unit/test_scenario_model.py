@@ -96,11 +96,11 @@ expect:
         "step 1 (complete): unknown key 'rol' (known: as, org_unit, data)",
         "step 2 (advance): the value must be an ISO 8601 duration such as P2D or PT4H, got 'two days'",
         "step 3: needs exactly one of complete, advance, expect_task, expect_no_task, expect_event, "
-        "expect_status, expect_data, start_case; found only jump",
+        "expect_status, expect_data, start_case, follow; found only jump",
         "step 4 (expect_status): the value must be one of running, completed, terminated, suspended, "
         "incident, got 'finished'",
         "step 5: needs exactly one of complete, advance, expect_task, expect_no_task, expect_event, "
-        "expect_status, expect_data, start_case; found complete, expect_task",
+        "expect_status, expect_data, start_case, follow; found complete, expect_task",
         "expect: 'path_includes' must be a list of element ids, got 'step_1'",
     ]
 
@@ -128,6 +128,32 @@ def test_the_error_message_starts_with_the_file_name():
 ])
 def test_wrong_shapes_and_types_are_named(text, problem):
     assert any(p.startswith(problem) for p in problems_of(text)), problems_of(text)
+
+
+def test_follow_names_the_process_to_follow_or_main():
+    scenario = parse_scenario("process: p\nsteps:\n  - follow: dispute_case\n  - follow: main\n", "x.yaml")
+    assert [(s.verb, s.value, s.options) for s in scenario.steps] == [("follow", "dispute_case", {}),
+                                                                      ("follow", "main", {})]
+    assert scenario.steps[0].label == "follow: dispute_case"
+
+
+def test_a_follow_that_names_no_process_is_a_file_error_listed_with_the_others():
+    assert problems_of("""
+process: p
+steps:
+  - follow: 3
+  - follow: [dispute_case, petition]
+  - follow:
+  - follow: dispute_case
+    as: grid_worker
+  - advance: soon
+""") == [
+        "step 1 (follow): the value must be a non-empty text, got 3",
+        "step 2 (follow): the value must be a non-empty text, got ['dispute_case', 'petition']",
+        "step 3 (follow): the value must be a non-empty text, got None",
+        "step 4 (follow): unknown key 'as' (known: none)",
+        "step 5 (advance): the value must be an ISO 8601 duration such as P2D or PT4H, got 'soon'",
+    ]
 
 
 def test_invalid_yaml_says_where():

@@ -13,8 +13,7 @@ from api.errors import Unauthorized
 from api.services import services
 from engine.access import Principal
 from engine.errors import Forbidden, NotFound
-from engine.store import org_repository, token_repository
-from engine.store.org_models import AppUser
+from engine.store import org_repository
 
 
 def bearer_token() -> str | None:
@@ -35,12 +34,10 @@ def _authenticate() -> Principal:
         raise Unauthorized("log in first: send Authorization: Bearer <token>")
     svc = services()
     with svc.store.read() as session:
-        username = token_repository.username_for(session, token, now=svc.clock.now())
-        user = session.get(AppUser, username) if username else None
-        if user is None or not user.active:
-            raise Unauthorized("the token is unknown, expired or revoked; log in again")
-        memberships = tuple(org_repository.memberships_of(session, user.username))
-        return Principal(user.username, user.display_name or user.username, memberships)
+        principal = org_repository.token_holder(session, token, now=svc.clock.now())
+    if principal is None:
+        raise Unauthorized("the token is unknown, expired or revoked; log in again")
+    return principal
 
 
 def login_required(view):

@@ -166,7 +166,7 @@ class TaskDesk:
         with self.store.read() as session:
             rows, total = queries.task_page(session, where, sort=sort, page=query.page, per_page=query.per_page)
         now = self.clock.now()
-        return TaskPage([task_item(row, case, now) for row, case in rows], total, query.page, query.per_page)
+        return TaskPage([task_item(row, row, now) for row in rows], total, query.page, query.per_page)
 
     def _filter(self, query: TaskQuery) -> TaskFilter:
         if query.scope not in SCOPES:
@@ -308,7 +308,9 @@ class TaskDesk:
 
 # -- building the read models ----------------------------------------------------------------
 
-def task_item(row, case: CaseFacts, now: datetime) -> TaskItem:
+def task_item(row, case, now: datetime) -> TaskItem:
+    """`row`: the task's columns; `case`: its case's case_no and risk_colour (a list's
+    ListedTask carries both)."""
     return TaskItem(
         id=row.id, case_id=row.instance_id, case_no=case.case_no, process=row.process_key, name=row.task_spec,
         title=row.title, role=row.role, org_unit=row.org_unit, assignee=row.assignee, state=row.state,

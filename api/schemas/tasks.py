@@ -48,6 +48,39 @@ class TaskPageOut(Schema):
     per_page = fields.Integer()
 
 
+def _plain_fields(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields of a schema whose fields dump a value as it is (strings, integers, booleans)
+    or as ISO 8601 (datetimes): (all names, the datetimes). Any other field is refused here, at
+    import, so that dump_task_page cannot drift from what the schema would give."""
+    names, datetimes = [], []
+    for name, field in schema.dump_fields.items():
+        if type(field) is fields.DateTime and field.format in (None, "iso") and field.attribute is None:
+            datetimes.append(name)
+        elif not (type(field) in (fields.String, fields.Integer, fields.Boolean) and field.attribute is None):
+            raise TypeError(f"{type(schema).__name__}.{name}: dump_task_page handles plain fields only")
+        names.append(name)
+    return tuple(names), tuple(datetimes)
+
+
+_ITEM_FIELDS, _ITEM_DATETIMES = _plain_fields(TaskItemOut())
+
+
+def dump_task_page(page) -> dict:
+    """TaskPageOut().dump(page) without marshmallow's per-field machinery (a page has ~360
+    values, which cost the schema a tenth of the request). The schema still documents the
+    response; tests check that both give the same."""
+    return {"items": [_dump_item(item) for item in page.items], "total": page.total, "page": page.page,
+            "per_page": page.per_page}
+
+
+def _dump_item(item) -> dict:
+    values = {name: getattr(item, name) for name in _ITEM_FIELDS}
+    for name in _ITEM_DATETIMES:
+        if values[name] is not None:
+            values[name] = values[name].isoformat()
+    return values
+
+
 class TaskFormOut(Schema):
     schema = fields.Dict(allow_none=True)
     ui_schema = fields.Dict(allow_none=True)

@@ -5,6 +5,7 @@ A task outside the caller's jurisdiction answers 404 like one that does not exis
 """
 from __future__ import annotations
 
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, login_required
@@ -21,6 +22,7 @@ from api.schemas.tasks import (
     TaskItemOut,
     TaskListArgs,
     TaskPageOut,
+    dump_task_page,
 )
 from api.services import services
 from engine.tasks import TaskDesk, TaskQuery
@@ -40,7 +42,7 @@ def desk() -> TaskDesk:
 def list_tasks(args):
     """My tasks (mine), tasks offered to my roles (group), tasks I completed (done), or the
     open tasks where I supervise (supervised)."""
-    return desk().list(TaskQuery(**args))
+    return jsonify(dump_task_page(desk().list(TaskQuery(**args))))  # what TaskPageOut gives
 
 
 @blp.route("/tasks/<task_id>")

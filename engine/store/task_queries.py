@@ -1,27 +1,38 @@
 """Task lists, drafts and comments: the queries behind the task endpoints.
 
-A list page is one SELECT joined to the instance (for case number and risk colour) plus one
-COUNT; nothing here deserializes a workflow. The filters are shaped for the indexes on
-human_task: (state, role, org_unit, due_at) for group lists and (state, assignee, due_at)
-for "mine".
+A list page is one SELECT on the driver (engine.store.rows.fetch): the columns a list shows of
+each task on the page, its case's number and risk colour, and the list's total as a scalar
+subquery, so the total and the page come from one snapshot. Nothing here deserializes a
+workflow or loads an ORM entity. The filters are shaped for the indexes on human_task:
+(state, role, org_unit, due_at, assignee) for group lists, read one (role, org unit) at a time,
+and (state, assignee, due_at) for "mine".
+
+A list statement is built and compiled once per shape of filter (which conditions, how many
+roles and units), with every value a named parameter: building and compiling the statements of
+a group list costs more than SQLite takes to run them.
 """
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, delete, false, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, delete, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
+from engine.store import rows
 from engine.store.models import HumanTask, ProcessInstance, TaskComment, TaskDraft
 from engine.store.org_models import AppUser
 
 # Most urgent first when sorting by risk; an unscreened case sorts last.
 RISK_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "green": 4}
 SORTS = ("due_at", "-due_at", "priority", "-priority", "risk", "created_at", "-created_at", "-ended_at")
+# A group list with more (role, org unit) pairs than this sorts its tasks in one piece instead
+# of merging the heads of each pair (SQLite allows 500 terms in a compound SELECT).
+MAX_HEADS = 200
 
 
 @dataclass(frozen=True)
@@ -51,49 +62,164 @@ class TaskFilter:
     instance_id: str | None = None
 
 
+class ListedTask(NamedTuple):
+    """A task as a list shows it, with its case's number and risk colour."""
+
+    id: str
+    instance_id: str
+    process_key: str
+    task_spec: str
+    title: str
+    role: str | None
+    org_unit: str | None
+    assignee: str | None
+    state: str
+    due_at: datetime | None
+    deadline_basis: str | None
+    priority: int
+    created_at: datetime
+    ended_at: datetime | None
+    ended_by: str | None
+    case_no: str | None
+    risk_colour: str | None
+
+
+_TASK = HumanTask.__table__.c
+_CASE = ProcessInstance.__table__.c
+_LISTED = tuple(_TASK[name] for name in ListedTask._fields[:-2])
+
+
 # -- lists -------------------------------------------------------------------------------
 
 def task_page(session: Session, where: TaskFilter, *, sort: str, page: int, per_page: int,
-              ) -> tuple[list[tuple[HumanTask, CaseFacts]], int]:
+              ) -> tuple[list[ListedTask], int]:
     """One page of tasks with their case facts, and the total count."""
-    conditions = _conditions(where)
-    total = session.scalar(select(func.count()).select_from(HumanTask).where(*conditions)) or 0
-    if total == 0:
+    shape, params = _shape_of(where)
+    if shape.nothing:
         return [], 0
-    heads = _heads_of_each_unit(where, sort, page * per_page)
-    stmt = (_with_case().where(*conditions if heads is None else [HumanTask.id.in_(heads)])
-            .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page))
-    return [(row[0], _facts(row)) for row in session.execute(stmt)], total
+    params |= {"depth": page * per_page, "limit": per_page, "offset": (page - 1) * per_page}
+    found = rows.fetch(session, _page_statement(shape, sort), params)
+    if found:
+        return [ListedTask(*values[:-1]) for values in found], found[0][-1]
+    if page == 1:
+        return [], 0
+    return [], rows.fetch(session, _count_statement(shape), params)[0][0]
 
 
-def _heads_of_each_unit(where: TaskFilter, sort: str, depth: int):
-    """For a group list: the first `depth` task ids of every (role, org unit), each read in the
-    order of ix_human_task_group, so a page costs (units x depth) index rows, not a sort of
-    every task offered to her. None where that does not apply (other lists, sort by risk)."""
-    if not where.group or sort == "risk":
-        return None
-    group = tuple((role, tuple(sorted(units))) for role, units in sorted(where.group.items()))
-    return _heads_statement(replace(where, group=None), group, sort, depth)
+@dataclass(frozen=True)
+class _Shape:
+    """Which conditions a filter has and how many values each takes, but not the values: the
+    statements are built and compiled once per shape."""
+
+    assignee: bool = False
+    unassigned: bool = False
+    group: tuple[int, ...] | None = None  # per role offered: how many org units
+    units: int | None = None
+    ended_by: bool = False
+    process_key: bool = False
+    instance_id: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return self.group == () or self.units == 0
+
+    @property
+    def arms(self) -> list[tuple[str, str]]:
+        """Group lists: the parameter names of each (role, org unit)."""
+        return [(f"role_{i}", f"unit_{i}_{j}") for i, n in enumerate(self.group or ()) for j in range(n)]
+
+
+def _shape_of(where: TaskFilter) -> tuple[_Shape, dict]:
+    params: dict = {"state": where.state}
+    group = None
+    if where.group is not None:
+        offered = [(role, sorted(units)) for role, units in sorted(where.group.items()) if units]
+        group = tuple(len(units) for _, units in offered)
+        for i, (role, units) in enumerate(offered):
+            params[f"role_{i}"] = role
+            params |= {f"unit_{i}_{j}": unit for j, unit in enumerate(units)}
+    units = None
+    if where.units is not None:
+        units = len(where.units)
+        params |= {f"unit_{j}": unit for j, unit in enumerate(sorted(where.units))}
+    named = {"assignee": where.assignee, "ended_by": where.ended_by,
+             "process_key": where.process_key or None, "instance_id": where.instance_id or None}
+    params |= {name: value for name, value in named.items() if value is not None}
+    shape = _Shape(assignee=named["assignee"] is not None, unassigned=where.unassigned, group=group, units=units,
+                   ended_by=named["ended_by"] is not None, process_key=named["process_key"] is not None,
+                   instance_id=named["instance_id"] is not None)
+    return shape, params
+
+
+def _conditions(shape: _Shape) -> list:
+    """Every condition of the shape but the group's roles and org units."""
+    conditions = [_TASK.state == bindparam("state")]
+    if shape.assignee:
+        conditions.append(_TASK.assignee == bindparam("assignee"))
+    if shape.unassigned:
+        conditions.append(_TASK.assignee.is_(None))
+    if shape.units is not None:
+        conditions.append(_TASK.org_unit.in_([bindparam(f"unit_{j}") for j in range(shape.units)]))
+    for name in ("ended_by", "process_key", "instance_id"):
+        if getattr(shape, name):
+            conditions.append(_TASK[name] == bindparam(name))
+    return conditions
+
+
+def _offered(shape: _Shape) -> list:
+    """Group lists: per role, role = r AND org_unit IN (its units); each can use the group index."""
+    return [and_(_TASK.role == bindparam(f"role_{i}"),
+                 _TASK.org_unit.in_([bindparam(f"unit_{i}_{j}") for j in range(n)]))
+            for i, n in enumerate(shape.group or ())]
 
 
 @functools.lru_cache(maxsize=256)
-def _heads_statement(where: TaskFilter, group: tuple, sort: str, depth: int):
-    """Built once per shape: seven arms cost ~2 ms of SQLAlchemy construction per request."""
-    others = _conditions(where)
-    arms = []
-    for role, units in group:
-        for unit in units:
-            head = (select(HumanTask.id).where(*others, HumanTask.role == role, HumanTask.org_unit == unit)
-                    .order_by(*_order(sort)).limit(depth).subquery())
-            arms.append(select(head.c.id))
-    if not arms:
-        return None
-    return arms[0] if len(arms) == 1 else union_all(*arms)
+def _count_statement(shape: _Shape):
+    return select(_total(shape))
+
+
+def _total(shape: _Shape):
+    """The number of tasks the list holds. A group list counts each role apart and adds them
+    up: an OR across roles would keep PostgreSQL from counting on the index alone."""
+    if shape.group is None:
+        return select(func.count()).select_from(HumanTask.__table__).where(*_conditions(shape)).scalar_subquery()
+    counts = [select(func.count()).select_from(HumanTask.__table__).where(*_conditions(shape), offered)
+              .scalar_subquery() for offered in _offered(shape)]
+    return functools.reduce(lambda a, b: a + b, counts)
+
+
+@functools.lru_cache(maxsize=256)
+def _page_statement(shape: _Shape, sort: str):
+    total = _total(shape).label("total")
+    if shape.group is not None and sort != "risk" and len(shape.arms) <= MAX_HEADS:
+        return _merged_heads(shape, sort, total)
+    offered = _offered(shape)
+    conditions = _conditions(shape) + ([or_(*offered)] if offered else [])
+    return (select(*_LISTED, _CASE.case_no, _CASE.risk_colour, total)
+            .join_from(HumanTask.__table__, ProcessInstance.__table__, _CASE.id == _TASK.instance_id)
+            .where(*conditions).order_by(*_order(sort, _TASK)).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+def _merged_heads(shape: _Shape, sort: str, total):
+    """A group list's page from the first `depth` tasks of every (role, org unit), each read in
+    the order of ix_human_task_group, so a page costs (units x depth) index rows, not a sort of
+    every task offered to her; only the page's tasks are joined to their cases."""
+    others = _conditions(shape)
+    # OFFSET written as a constant: SQLite's compiler adds one to every LIMIT, as a parameter.
+    heads = [select(*_LISTED).where(*others, _TASK.role == bindparam(role), _TASK.org_unit == bindparam(unit))
+             .order_by(*_order(sort, _TASK)).limit(bindparam("depth")).offset(literal_column("0")).subquery()
+             for role, unit in shape.arms]
+    merged = union_all(*[select(head) for head in heads]).subquery() if len(heads) > 1 else heads[0]
+    page = (select(merged).order_by(*_order(sort, merged.c))
+            .limit(bindparam("limit")).offset(bindparam("offset")).subquery())
+    return (select(*page.c, _CASE.case_no, _CASE.risk_colour, total)
+            .join_from(page, ProcessInstance.__table__, _CASE.id == page.c.instance_id)
+            .order_by(*_order(sort, page.c)))
 
 
 def open_tasks_of_case(session: Session, instance_id: str) -> list[tuple[HumanTask, CaseFacts]]:
     stmt = (_with_case().where(HumanTask.instance_id == instance_id, HumanTask.state == "ready")
-            .order_by(*_order("due_at")))
+            .order_by(*_order("due_at", HumanTask)))
     return [(row[0], _facts(row)) for row in session.execute(stmt)]
 
 
@@ -115,50 +241,29 @@ def _facts(row) -> CaseFacts:
     return CaseFacts(*row[1:])
 
 
-def _conditions(where: TaskFilter) -> list:
-    conditions = [HumanTask.state == where.state]
-    if where.assignee is not None:
-        conditions.append(HumanTask.assignee == where.assignee)
-    if where.unassigned:
-        conditions.append(HumanTask.assignee.is_(None))
-    if where.group is not None:
-        conditions.append(_offered_to(where.group))
-    if where.units is not None:
-        conditions.append(HumanTask.org_unit.in_(sorted(where.units)) if where.units else false())
-    if where.ended_by is not None:
-        conditions.append(HumanTask.ended_by == where.ended_by)
-    if where.process_key:
-        conditions.append(HumanTask.process_key == where.process_key)
-    if where.instance_id:
-        conditions.append(HumanTask.instance_id == where.instance_id)
-    return conditions
-
-
-def _offered_to(group: Mapping[str, frozenset[str]]):
-    """(role = r AND org_unit IN units_r) OR ...: each arm can use the group index."""
-    arms = [and_(HumanTask.role == role, HumanTask.org_unit.in_(sorted(units)))
-            for role, units in sorted(group.items()) if units]
-    return or_(*arms) if arms else false()
-
-
-def _order(sort: str) -> list:
-    tie_break = [HumanTask.created_at, HumanTask.id]
-    due_first = [HumanTask.due_at.asc().nulls_last(), HumanTask.priority.desc()]
+def _order(sort: str, task) -> list:
+    """ORDER BY for `sort` over the columns `task` (human_task's, or a subquery's of them)."""
+    tie_break = [task.created_at, task.id]
+    due_first = [task.due_at.asc().nulls_last(), task.priority.desc()]
     orders = {
         "due_at": due_first,
-        "-due_at": [HumanTask.due_at.desc().nulls_last(), HumanTask.priority.desc()],
-        "priority": [HumanTask.priority.asc(), HumanTask.due_at.asc().nulls_last()],
-        "-priority": [HumanTask.priority.desc(), HumanTask.due_at.asc().nulls_last()],
+        "-due_at": [task.due_at.desc().nulls_last(), task.priority.desc()],
+        "priority": [task.priority.asc(), task.due_at.asc().nulls_last()],
+        "-priority": [task.priority.desc(), task.due_at.asc().nulls_last()],
         "risk": [_risk_rank(), *due_first],
         "created_at": [],
-        "-created_at": [HumanTask.created_at.desc(), HumanTask.id.desc()],
-        "-ended_at": [HumanTask.ended_at.desc().nulls_last(), HumanTask.id.desc()],
+        "-created_at": [task.created_at.desc(), task.id.desc()],
+        "-ended_at": [task.ended_at.desc().nulls_last(), task.id.desc()],
     }
     return orders.get(sort, due_first) + tie_break
 
 
 def _risk_rank():
-    return case(RISK_ORDER, value=ProcessInstance.risk_colour, else_=len(RISK_ORDER))
+    """The case's risk colour as a rank; constants written into the SQL (the statement's only
+    parameters are the named ones)."""
+    ranks = [(_CASE.risk_colour == literal_column(f"'{colour}'"), literal_column(str(rank)))
+             for colour, rank in RISK_ORDER.items()]
+    return case(*ranks, else_=literal_column(str(len(RISK_ORDER))))
 
 
 # -- drafts --------------------------------------------------------------------------------

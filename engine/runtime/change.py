@@ -156,8 +156,8 @@ class InstanceChange:
         missing = [task_id for task_id in self.row.open_task_ids or [] if task_id not in self.task_rows]
         if missing:
             self.task_rows.update((row.id, row) for row in repo.task_rows(self.session, missing))
-        rows = [self.task_rows.get(task_id) for task_id in self.row.open_task_ids or []]
-        return [r for r in rows if r is not None and r.state in repo.OPEN_TASK_STATES]
+        kept = [self.task_rows.get(task_id) for task_id in self.row.open_task_ids or []]
+        return [r for r in kept if r is not None and r.state in repo.OPEN_TASK_STATES]
 
     def _record_finished_steps(self, finished: list) -> None:
         """Business events and commitments that designers attached to steps as properties, and

@@ -26,6 +26,7 @@ Targets (printed, not asserted): p95 <= 20 ms at 100,000 open cases; ratio <= 1.
 
     .venv/bin/python bench/task_list_scaling.py [--sizes 1000,100000] [--requests 200]
                                                 [--warmup 20] [--postgres/--no-postgres]
+                                                [--ddl "CREATE INDEX ..." ...]
 """
 from __future__ import annotations
 
@@ -288,6 +289,19 @@ def _claim(rng: random.Random, tasks: list[dict], quota: dict[str, int]) -> None
                 row["assignee"] = f"{row['role']}@{row['org_unit']}#{rng.randint(1, 3)}"
 
 
+def add_indexes(store, ddl: list[str]) -> None:
+    """Statements given with --ddl (an index being considered), run after seeding; PostgreSQL
+    then analyzes the table again."""
+    if not ddl:
+        return
+    with store.engine.begin() as conn:
+        for statement in ddl:
+            conn.execute(text(statement))
+    if store.is_postgres:
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE human_task"))
+
+
 # -- one database, one app ------------------------------------------------------------------------
 
 @dataclass
@@ -301,7 +315,7 @@ class Target:
     cleanup: object = None
 
 
-def build(target: Target, rng: random.Random) -> None:
+def build(target: Target, rng: random.Random, ddl: list[str]) -> None:
     org_repository.SCRYPT_N = 2**8  # as in tests/api/conftest.py: login need not cost a second
     app = create_app({"TESTING": True, "JIAHE_PROJECT_ROOT": str(ROOT), "START_TIMER_WORKER": False},
                      clock=ManualClock(NOW), store=target.store)
@@ -312,6 +326,7 @@ def build(target: Target, rng: random.Random) -> None:
     with target.store.read() as session:
         version_id = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_key == "dispute_case"))
     target.seeded = seed(target.store, target.size, version_id, rng)
+    add_indexes(target.store, ddl)
     target.client = app.test_client()
     for user in USERS:
         response = target.client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
@@ -396,7 +411,7 @@ def run_backend(backend: str, sizes: list[int], args, tmp: Path) -> dict[tuple, 
     results = {}
     with databases(backend, sizes, tmp) as targets:
         for t in targets:
-            build(t, random.Random(20260302 + t.size))
+            build(t, random.Random(20260302 + t.size), args.ddl)
             s = t.seeded
             print(f"[{backend}] seeded {s.cases} open cases, {s.tasks} task rows ({s.ready} ready) in "
                   f"{s.seconds:.1f} s; own tasks {s.mine}", flush=True)
@@ -420,6 +435,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000", help="open cases per database, comma-separated")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per size, list and user")
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--ddl", action="append", default=[], metavar="SQL",
+                        help="a statement to run on every database after seeding, e.g. an index to try "
+                             "(repeatable; printed with the figures)")
     parser.add_argument("--postgres", action=argparse.BooleanOptionalAction, default=True,
                         help="also PostgreSQL, in throwaway schemas (skipped with the reason if it does not answer)")
     args = parser.parse_args()
@@ -436,6 +454,8 @@ def main() -> None:
     else:
         print("[postgresql] skipped: --no-postgres")
 
+    for statement in args.ddl:
+        print(f"ddl after seeding: {statement}")
     print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:

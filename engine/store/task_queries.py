@@ -205,8 +205,9 @@ def _page_statement(shape: _Shape, sort: str, page: int, per_page: int):
 
 def _merged_heads(shape: _Shape, sort: str, page: int, per_page: int, total):
     """A group list's page from the first page x per_page tasks of every (role, org unit), each
-    read in the order of ix_human_task_group, so a page costs (units x depth) index rows, not a
-    sort of every task offered to her; only the page's tasks are joined to their cases."""
+    read in the order of ix_human_task_group, so a page costs units x page x per_page index
+    rows, not a sort of every task offered to her; only the page's tasks are joined to their
+    cases."""
     others = _conditions(shape)
     heads = [select(*_LISTED).where(*others, _TASK.role == bindparam(role), _TASK.org_unit == bindparam(unit))
              .order_by(*_order(sort, _TASK)).limit(_number(page * per_page)).offset(_number(0)).subquery()

@@ -13,7 +13,7 @@ from api.errors import Unauthorized
 from api.services import services
 from engine.access import Principal
 from engine.errors import Forbidden, NotFound
-from engine.store import org_repository, task_queries
+from engine.store import org_repository
 
 
 def bearer_token() -> str | None:
@@ -35,7 +35,6 @@ def _authenticate() -> Principal:
     svc = services()
     with svc.store.read() as session:
         principal = org_repository.token_holder(session, token, now=svc.clock.now())
-        task_queries.end_read(session)  # keeps the connection's prepared statements (PostgreSQL)
     if principal is None:
         raise Unauthorized("the token is unknown, expired or revoked; log in again")
     return principal

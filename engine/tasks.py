@@ -165,7 +165,6 @@ class TaskDesk:
         sort = query.sort or ("-ended_at" if query.scope == "done" else "due_at")
         with self.store.read() as session:
             rows, total = queries.task_page(session, where, sort=sort, page=query.page, per_page=query.per_page)
-            queries.end_read(session)
         now = self.clock.now()
         return TaskPage([task_item(row, row, now) for row in rows], total, query.page, query.per_page)
 

@@ -71,8 +71,17 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        """A read. It ends with COMMIT, not the ROLLBACK that closing a session says: psycopg
+        forgets every statement it prepared on a connection at a ROLLBACK, and PostgreSQL would
+        then parse and plan the hot reads (task lists, the caller's token) afresh on every
+        request. Reads never write: one that left changes in the session is rolled back."""
         with self._reader() as session:
             yield session
+            if session.in_transaction():
+                if session.new or session.dirty or session.deleted:
+                    session.rollback()
+                else:
+                    session.commit()
 
     def upgrade(self) -> None:
         from engine.store.migrate import upgrade

@@ -107,6 +107,8 @@ class HumanTask(Base):
         # assignee last: the group list asks for unassigned tasks, and only after due_at does it
         # keep PostgreSQL reading each (role, unit) in due order
         Index("ix_human_task_group", "state", "role", "org_unit", "due_at", "assignee"),
+        # the group list's total: a count over this narrower index reads about half the pages
+        Index("ix_human_task_offered", "state", "role", "org_unit", "assignee"),
         Index("ix_human_task_assignee", "state", "assignee", "due_at"),
     )
 

@@ -19,7 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.clock import using_clock
 from engine.definitions.parsing import ParsedProcess
 from engine.errors import Conflict, NotFound
-from engine.runtime import projections
+from engine.runtime import history, projections
 from engine.runtime.facts import project_facts
 from engine.store import repository as repo
 from engine.store import rows
@@ -135,6 +135,7 @@ class InstanceChange:
             if self.workflow.completed and self.row.status == "running":
                 self.row.status, self.row.ended_at = "completed", self.now
                 self.emit("instance_completed", data=_plain(data))
+            history.drop_finished_rounds(self.workflow, finished_before=self.started)
             self.row.serialized = self.runtime.codec.dumps(self.workflow)
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)

@@ -59,7 +59,7 @@ class InstanceChange:
         self._workflow, self.dirty = workflow, True
 
     def spiff_task(self, task_id: str):
-        task = self.workflow.get_task_from_id(UUID(task_id))
+        task = projections.find_task(self.workflow, UUID(task_id))
         if task is None:
             raise NotFound(f"task {task_id} is not part of instance {self.row.id}", task=task_id)
         return task

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -12,6 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
@@ -280,6 +282,14 @@ def _is_iteration(task) -> bool:
 
 def _plain_values(data: dict) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not callable(v)}
+
+
+def find_task(workflow, task_id: UUID):
+    """The task, in the workflow or one of its subprocesses, or None (SpiffWorkflow raises)."""
+    try:
+        return workflow.get_task_from_id(task_id)
+    except TaskNotFoundException:
+        return None
 
 
 # -- called processes -------------------------------------------------------------------------

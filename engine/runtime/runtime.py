@@ -21,7 +21,7 @@ from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.runtime import messaging
 from engine.runtime.change import InstanceChange
 from engine.runtime.codec import WorkflowCodec
-from engine.runtime.projections import case_data, keep_case_data, task_properties
+from engine.runtime.projections import case_data, find_task, keep_case_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
 from engine.runtime.views import IncidentView, InstanceView, LinkedInstanceView, TaskView
 from engine.sandbox import Sandbox, make_script_engine
@@ -296,14 +296,17 @@ class Runtime:
             return TaskView.of(repo.get_task(session, task_id))
 
     def task_data(self, task_id: str) -> dict[str, Any]:
-        """The data a ready task's form opens with."""
+        """The data a task's form opens with; for a finished round of a loop that has left the
+        workflow (engine.runtime.history), what was submitted, from the audit trail."""
         with self.store.read() as session:
             task_row = repo.get_task(session, task_id)
             row = repo.get_instance(session, task_row.instance_id)
             parsed = self.parsed_by_id(session, row.version_id)
             workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
-            task = workflow.get_task_from_id(uuid.UUID(task_id))
-            return dict(task.data) if task is not None else {}
+            task = find_task(workflow, uuid.UUID(task_id))
+            if task is not None:
+                return dict(task.data)
+            return repo.submitted_data(session, row.id, task_id)
 
 
 def start_form_name(parsed: ParsedProcess) -> str | None:

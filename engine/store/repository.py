@@ -260,6 +260,15 @@ def audit_records(session: Session, stream: str) -> list[AuditRecord]:
     return [_record(e) for e in session.scalars(stmt)]
 
 
+def submitted_data(session: Session, instance_id: str, task_id: str) -> dict:
+    """The data a task was completed with, as its task_completed event recorded it ({} if none)."""
+    stmt = (select(AuditEvent.data).where(AuditEvent.stream == instance_id, AuditEvent.task_id == task_id,
+                                          AuditEvent.type == "task_completed")
+            .order_by(AuditEvent.seq.desc()).limit(1))
+    recorded = session.scalars(stmt).first()
+    return dict((recorded or {}).get("data") or {})
+
+
 def audit_head(session: Session, stream: str) -> tuple[int | None, str | None]:
     instance = session.get(ProcessInstance, stream)
     if instance is not None:

@@ -3,10 +3,13 @@ task tree (but the newest), while the audit trail, the loop's count of rounds an
 keep everything they said before."""
 from __future__ import annotations
 
+from uuid import UUID
+
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.auditing import timeline
+from engine.runtime.projections import find_task
 from engine.runtime.runtime import Runtime
 from engine.store import repository as repo
 from tests.integration.conftest import ready
@@ -65,3 +68,13 @@ def test_a_restored_runtime_goes_on_with_the_loop_after_rounds_were_dropped(runt
     fresh = Runtime(store, clock=clock)
     view = _visit(fresh, fresh.instance(view.id), 10, done=True)
     assert view.status == "completed"
+
+
+def test_a_dropped_rounds_form_data_comes_from_the_audit_trail(runtime):
+    view = runtime.start("repeated_visits", actor="grid", org_unit="grid-a1")
+    first = ready(view, "visit").id
+    for round_no in range(1, 5):
+        view = _visit(runtime, view, round_no)
+    workflow, _ = _workflow(runtime, view.id)
+    assert find_task(workflow, UUID(first)) is None  # the first round left the workflow
+    assert runtime.task_data(first) == {"done": False, "round": 1}

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from engine.scenarios import report
 from engine.scenarios.model import MAIN, Expectations, Step, compact, to_timedelta
-from engine.store import instance_links
+from engine.store import repository as repo
 
 ACTOR = "scenario"
 # SpiffWorkflow fires a timer only once the clock is strictly past its due time.
@@ -141,7 +141,7 @@ def fire_until(run, runtime, target: datetime) -> None:
 
 def next_timer_due(runtime) -> datetime | None:
     with runtime.store.read() as session:
-        return instance_links.earliest_timer_due(session)
+        return repo.earliest_timer_due(session)
 
 
 # -- the closing expect block -----------------------------------------------------------------

@@ -1,10 +1,8 @@
 """Links between instances: which instances a message from one instance started
-(process_instance.origin_instance_id), and the earliest timer due in the whole database."""
+(process_instance.origin_instance_id)."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.store.models import ProcessInstance
@@ -19,8 +17,3 @@ def started_from(session: Session, instance_id: str) -> list[tuple]:
     stmt = (select(*_LINKED).where(ProcessInstance.origin_instance_id == instance_id)
             .order_by(ProcessInstance.created_at, ProcessInstance.case_no, ProcessInstance.id))
     return [tuple(row) for row in session.execute(stmt)]
-
-
-def earliest_timer_due(session: Session) -> datetime | None:
-    """The next due timer of any running instance: what the timer worker fires first."""
-    return session.scalar(select(func.min(ProcessInstance.next_due_at)).where(ProcessInstance.status == "running"))

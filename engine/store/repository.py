@@ -136,6 +136,11 @@ def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: It
     return session.scalars(stmt).first()
 
 
+def earliest_timer_due(session: Session) -> datetime | None:
+    """The next due timer of any running instance: what the timer worker fires first."""
+    return session.scalar(select(func.min(ProcessInstance.next_due_at)).where(ProcessInstance.status == "running"))
+
+
 # -- human tasks --------------------------------------------------------------------------
 
 def tasks_of(session: Session, instance_id: str, *, open_only: bool = False) -> list[HumanTask]:

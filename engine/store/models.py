@@ -107,9 +107,17 @@ class HumanTask(Base):
         # assignee last: the group list asks for unassigned tasks, and only after due_at does it
         # keep PostgreSQL reading each (role, unit) in due order
         Index("ix_human_task_group", "state", "role", "org_unit", "due_at", "assignee"),
-        # the group list's total: a count over this narrower index reads about half the pages
-        Index("ix_human_task_offered", "state", "role", "org_unit", "assignee"),
+        # the totals of group and supervised lists: a count over this narrower index reads about
+        # half the pages (on PostgreSQL its equal keys share one entry); org_unit before role so
+        # that a supervised list (units, any role) counts on it too
+        Index("ix_human_task_offered", "state", "org_unit", "role", "assignee"),
         Index("ix_human_task_assignee", "state", "assignee", "due_at"),
+        # supervised lists, read one org unit at a time in due order
+        Index("ix_human_task_supervised", "state", "org_unit", "due_at"),
+        # done lists, read backwards (most recently ended first); the narrower one for their
+        # total, which PostgreSQL counts about twice as fast
+        Index("ix_human_task_done", "state", "ended_by", "ended_at"),
+        Index("ix_human_task_ended_by", "state", "ended_by"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -4,8 +4,11 @@ A list page is one SELECT on the driver (engine.store.rows.fetch): the columns a
 each task on the page, its case's number and risk colour, and the list's total as a scalar
 subquery, so the total and the page come from one snapshot. Nothing here deserializes a
 workflow or loads an ORM entity. The filters are shaped for the indexes on human_task:
-(state, role, org_unit, due_at, assignee) for group lists, read one (role, org unit) at a time,
-and (state, assignee, due_at) for "mine".
+(state, role, org_unit, due_at, assignee) for group lists, read one (role, org unit) at a time;
+(state, org_unit, due_at) for supervised lists, read one org unit at a time; (state, assignee,
+due_at) for "mine"; and (state, ended_by, ended_at) for "done", read backwards. The totals are
+counted on narrower indexes alone: (state, org_unit, role, assignee) for group and supervised
+lists, (state, ended_by) for "done".
 
 A list statement is built and compiled once per shape of filter (which conditions, how many
 roles and units) and page, with every value but LIMIT and OFFSET a named parameter: building
@@ -30,8 +33,9 @@ from engine.store.org_models import AppUser
 # Most urgent first when sorting by risk; an unscreened case sorts last.
 RISK_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "green": 4}
 SORTS = ("due_at", "-due_at", "priority", "-priority", "risk", "created_at", "-created_at", "-ended_at")
-# A group list with more (role, org unit) pairs than this sorts its tasks in one piece instead
-# of merging the heads of each pair (SQLite allows 500 terms in a compound SELECT).
+# A group list with more (role, org unit) pairs than this, or a supervised list with more org
+# units, sorts its tasks in one piece instead of merging the heads of each (SQLite allows 500
+# terms in a compound SELECT).
 MAX_HEADS = 200
 
 
@@ -123,9 +127,15 @@ class _Shape:
         return self.group == () or self.units == 0
 
     @property
-    def arms(self) -> list[tuple[str, str]]:
-        """Group lists: the parameter names of each (role, org unit)."""
-        return [(f"role_{i}", f"unit_{i}_{j}") for i, n in enumerate(self.group or ()) for j in range(n)]
+    def heads(self) -> list[tuple[tuple[str, str], ...]]:
+        """The parts a list can be merged from, each as its (column, parameter name) pairs: a
+        group list's (role, org unit) pairs, a supervised list's org units; none for others."""
+        if self.group is not None:
+            return [(("role", f"role_{i}"), ("org_unit", f"unit_{i}_{j}"))
+                    for i, n in enumerate(self.group) for j in range(n)]
+        if self.units is not None:
+            return [(("org_unit", f"unit_{j}"),) for j in range(self.units)]
+        return []
 
 
 def _shape_of(where: TaskFilter) -> tuple[_Shape, dict]:
@@ -150,14 +160,15 @@ def _shape_of(where: TaskFilter) -> tuple[_Shape, dict]:
     return shape, params
 
 
-def _conditions(shape: _Shape) -> list:
-    """Every condition of the shape but the group's roles and org units."""
+def _conditions(shape: _Shape, *, units: bool = True) -> list:
+    """Every condition of the shape but the group's roles and org units (and, with
+    units=False, but the supervised org units)."""
     conditions = [_TASK.state == bindparam("state")]
     if shape.assignee:
         conditions.append(_TASK.assignee == bindparam("assignee"))
     if shape.unassigned:
         conditions.append(_TASK.assignee.is_(None))
-    if shape.units is not None:
+    if shape.units is not None and units:
         conditions.append(_TASK.org_unit.in_([bindparam(f"unit_{j}") for j in range(shape.units)]))
     for name in ("ended_by", "process_key", "instance_id"):
         if getattr(shape, name):
@@ -193,7 +204,7 @@ def _page_statement(shape: _Shape, sort: str, page: int, per_page: int):
     afresh on every execution (~0.7 ms); as constants, it keeps the generic plan of the
     statement psycopg prepares."""
     total = _total(shape).label("total")
-    if shape.group is not None and sort != "risk" and len(shape.arms) <= MAX_HEADS:
+    if shape.heads and sort != "risk" and len(shape.heads) <= MAX_HEADS:
         return _merged_heads(shape, sort, page, per_page, total)
     offered = _offered(shape)
     conditions = _conditions(shape) + ([or_(*offered)] if offered else [])
@@ -204,14 +215,14 @@ def _page_statement(shape: _Shape, sort: str, page: int, per_page: int):
 
 
 def _merged_heads(shape: _Shape, sort: str, page: int, per_page: int, total):
-    """A group list's page from the first page x per_page tasks of every (role, org unit), each
-    read in the order of ix_human_task_group, so a page costs units x page x per_page index
-    rows, not a sort of every task offered to her; only the page's tasks are joined to their
-    cases."""
-    others = _conditions(shape)
-    heads = [select(*_LISTED).where(*others, _TASK.role == bindparam(role), _TASK.org_unit == bindparam(unit))
+    """A group or supervised list's page from the first page x per_page tasks of every (role,
+    org unit) or org unit, each read in the order of ix_human_task_group or
+    ix_human_task_supervised, so a page costs heads x page x per_page index rows, not a sort of
+    every task she sees; only the page's tasks are joined to their cases."""
+    others = _conditions(shape, units=False)
+    heads = [select(*_LISTED).where(*others, *(_TASK[column] == bindparam(name) for column, name in head))
              .order_by(*_order(sort, _TASK)).limit(_number(page * per_page)).offset(_number(0)).subquery()
-             for role, unit in shape.arms]
+             for head in shape.heads]
     merged = union_all(*[select(head) for head in heads]).subquery() if len(heads) > 1 else heads[0]
     on_page = (select(merged).order_by(*_order(sort, merged.c))
                .limit(_number(per_page)).offset(_number((page - 1) * per_page)).subquery())
@@ -251,20 +262,26 @@ def _facts(row) -> CaseFacts:
 
 
 def _order(sort: str, task) -> list:
-    """ORDER BY for `sort` over the columns `task` (human_task's, or a subquery's of them)."""
+    """ORDER BY for `sort` over the columns `task` (human_task's, or a subquery's of them).
+
+    "-ended_at" puts tasks without an end first: a list holds the tasks of one state, and a
+    task has ended_at exactly when it is completed or cancelled, so a list's tasks have it
+    all or none and the null order changes nothing; NULLS FIRST is what PostgreSQL reads
+    from ix_human_task_done backwards (it cannot read DESC NULLS LAST from an ascending
+    index; SQLite reads both). Orders that end with the id need no tie-break."""
     tie_break = [task.created_at, task.id]
-    due_first = [task.due_at.asc().nulls_last(), task.priority.desc()]
+    due_first = [task.due_at.asc().nulls_last(), task.priority.desc(), *tie_break]
     orders = {
         "due_at": due_first,
-        "-due_at": [task.due_at.desc().nulls_last(), task.priority.desc()],
-        "priority": [task.priority.asc(), task.due_at.asc().nulls_last()],
-        "-priority": [task.priority.desc(), task.due_at.asc().nulls_last()],
+        "-due_at": [task.due_at.desc().nulls_last(), task.priority.desc(), *tie_break],
+        "priority": [task.priority.asc(), task.due_at.asc().nulls_last(), *tie_break],
+        "-priority": [task.priority.desc(), task.due_at.asc().nulls_last(), *tie_break],
         "risk": [_risk_rank(), *due_first],
-        "created_at": [],
+        "created_at": tie_break,
         "-created_at": [task.created_at.desc(), task.id.desc()],
-        "-ended_at": [task.ended_at.desc().nulls_last(), task.id.desc()],
+        "-ended_at": [task.ended_at.desc().nulls_first(), task.id.desc()],
     }
-    return orders.get(sort, due_first) + tie_break
+    return orders.get(sort, due_first)
 
 
 def _risk_rank():

@@ -1,6 +1,9 @@
 """Validate submitted task data against the task's JSON Schema, with Chinese messages."""
 from __future__ import annotations
 
+import ast
+import contextlib
+import re
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -64,11 +67,21 @@ def _field_error(schema: dict, error) -> FieldError:
 
 
 def _missing_property(error) -> str:
+    """The property a `required` error is about. jsonschema raises one error per missing
+    property, all with the same list of required names; only the message names the one
+    ("'mediated_on' is a required property")."""
     instance = error.instance if isinstance(error.instance, dict) else {}
-    for name in error.validator_value:
-        if name not in instance:
-            return name
-    return ""
+    missing = [name for name in error.validator_value if name not in instance]
+    named = _REQUIRED_MESSAGE.match(error.message)
+    if named:
+        with contextlib.suppress(ValueError, SyntaxError):
+            name = ast.literal_eval(named.group(1))
+            if name in missing:
+                return name
+    return missing[0] if missing else ""
+
+
+_REQUIRED_MESSAGE = re.compile(r"^(.+) is a required property$")
 
 
 def _label(schema: dict, path: list[str]) -> str | None:

@@ -13,7 +13,7 @@ from api.errors import Unauthorized
 from api.services import services
 from engine.access import Principal
 from engine.errors import Forbidden, NotFound
-from engine.store import org_repository
+from engine.store import token_repository
 
 
 def bearer_token() -> str | None:
@@ -34,7 +34,7 @@ def _authenticate() -> Principal:
         raise Unauthorized("log in first: send Authorization: Bearer <token>")
     svc = services()
     with svc.store.read() as session:
-        principal = org_repository.token_holder(session, token, now=svc.clock.now())
+        principal = token_repository.token_holder(session, token, now=svc.clock.now())
     if principal is None:
         raise Unauthorized("the token is unknown, expired or revoked; log in again")
     return principal

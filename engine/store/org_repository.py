@@ -8,7 +8,6 @@ revoke a membership, add or rename a unit) each write their own audit event.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import secrets
@@ -19,10 +18,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.access import Principal
 from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
 from engine.org import (
     ROLES,
@@ -36,9 +34,8 @@ from engine.org import (
     next_level_down,
 )
 from engine.store import repository as repo
-from engine.store import rows, token_repository
+from engine.store import token_repository
 from engine.store.db import Store
-from engine.store.models import ApiToken
 from engine.store.org_models import AppUser, MembershipRow, OrgUnitRow
 
 OrgSource = dict | OrgFile | tuple[OrgChart, list[UserSpec]] | str | Path
@@ -241,28 +238,6 @@ def _add_memberships(user: AppUser, memberships: Iterable[Membership]) -> int:
 def users(session: Session) -> list[AppUser]:
     """Every user with her memberships (loaded in one more query)."""
     return list(session.scalars(select(AppUser).order_by(AppUser.username)))
-
-
-def token_holder(session: Session, token: str, *, now: datetime) -> Principal | None:
-    """The active user holding `token` (unexpired, not revoked) with her memberships, or None.
-    One statement on the driver: every request asks this first."""
-    found = rows.fetch(session, _token_holder_statement(), {"token_hash": token_repository._digest(token), "now": now})
-    if not found:
-        return None
-    username, display_name = found[0][:2]
-    memberships = tuple(Membership(role=role, org_unit=unit) for *_, role, unit in found if role is not None)
-    return Principal(username, display_name or username, memberships)
-
-
-@functools.cache
-def _token_holder_statement():
-    token, user, membership = ApiToken.__table__, AppUser.__table__, MembershipRow.__table__
-    return (select(user.c.username, user.c.display_name, membership.c.role, membership.c.org_unit)
-            .select_from(token.join(user, user.c.username == token.c.username)
-                         .outerjoin(membership, membership.c.username == user.c.username))
-            .where(token.c.token_hash == bindparam("token_hash"), token.c.revoked_at.is_(None),
-                   token.c.expires_at > bindparam("now"), user.c.active.is_(True))
-            .order_by(membership.c.id))
 
 
 def memberships_of(session: Session, username: str) -> list[Membership]:

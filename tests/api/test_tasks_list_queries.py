@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.schemas.tasks import TaskPageOut, dump_task_page
 from engine.access import Principal
 from engine.org import Membership
-from engine.store import org_repository, task_queries
+from engine.store import org_repository, task_queries, token_repository
 from engine.store.models import HumanTask, ProcessInstance
 from engine.store.task_queries import RISK_ORDER, SORTS, TaskFilter
 from engine.tasks import TaskDesk, TaskQuery
@@ -117,11 +117,11 @@ def test_a_caller_is_read_from_her_token_with_every_membership(api):
     token = api.token("clerk_lawyer")
     now = api.clock.now()
     with api.services.store.read() as session:
-        holder = org_repository.token_holder(session, token, now=now)
+        holder = token_repository.token_holder(session, token, now=now)
         assert holder == Principal("clerk_lawyer", "clerk_lawyer", (
             Membership("intake_clerk", "town"), Membership("legal_advisor", "town")))
-        assert org_repository.token_holder(session, "not-a-token", now=now) is None
-        assert org_repository.token_holder(session, token, now=now + timedelta(hours=13)) is None
+        assert token_repository.token_holder(session, "not-a-token", now=now) is None
+        assert token_repository.token_holder(session, token, now=now + timedelta(hours=13)) is None
 
 
 def test_a_user_without_memberships_is_logged_in_and_offered_nothing(api):

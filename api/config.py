@@ -10,7 +10,14 @@ def from_env() -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL"),
         "JIAHE_PROJECT_ROOT": os.environ.get("JIAHE_PROJECT_ROOT", str(Path.cwd())),
         "TOKEN_TTL_HOURS": float(os.environ.get("JIAHE_TOKEN_TTL_HOURS", "12")),
-        "LOGIN_ATTEMPTS_PER_MINUTE": int(os.environ.get("JIAHE_LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+        # Limits in the `limits` library's notation ("10 per 15 minutes"); api.login says which is which.
+        "LOGIN_LIMIT_PER_SOURCE": os.environ.get("JIAHE_LOGIN_LIMIT_PER_SOURCE", "60 per minute"),
+        "LOGIN_FAILURES_PER_SOURCE": os.environ.get("JIAHE_LOGIN_FAILURES_PER_SOURCE", "30 per 15 minutes"),
+        "LOGIN_FAILURES_PER_USER": os.environ.get("JIAHE_LOGIN_FAILURES_PER_USER", "10 per 15 minutes"),
+        "LOGIN_FAILURES_PER_DEVICE": os.environ.get("JIAHE_LOGIN_FAILURES_PER_DEVICE", "10 per 15 minutes"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("JIAHE_RATELIMIT_STORAGE_URI", "database"),
+        # How many reverse proxies in front set X-Forwarded-For (and -Proto, -Host): 0 trusts none.
+        "TRUSTED_PROXIES": int(os.environ.get("JIAHE_TRUSTED_PROXIES", "0")),
         "PUBLIC_INTAKES_PER_HOUR": int(os.environ.get("JIAHE_PUBLIC_INTAKES_PER_HOUR", "20")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("JIAHE_MAX_REQUEST_BYTES", str(256 * 1024))),
         "MAX_PROJECT_UPLOAD_BYTES": int(os.environ.get("JIAHE_MAX_PROJECT_UPLOAD_BYTES", str(4 * 1024 * 1024))),

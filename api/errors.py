@@ -4,14 +4,15 @@
                "field_errors": [{"field", "message", "validator"}], "findings": [...],
                "details": {...context such as task, instance, state...}}}
 
-Engine exceptions map to HTTP codes here and nowhere else. Unexpected exceptions are logged
-and answered with a plain 500 that carries no stack trace.
+Engine exceptions map to HTTP codes here and nowhere else. Messages are Chinese unless the
+request prefers English (Accept-Language: en); codes never change with the language.
+Unexpected exceptions are logged and answered with a plain 500 that carries no stack trace.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 STATUS = [(NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidState, 409), (MigrationRefused, 409),
           (ValidationFailed, 422), (DefinitionError, 422)]
+LANGUAGES = ("zh", "en")
 
 
 class TooManyRequests(JiaheError):
@@ -37,6 +39,19 @@ class TooManyRequests(JiaheError):
 
 class Unauthorized(JiaheError):
     code = "unauthorized"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+
+
+def language() -> str:
+    """zh unless the request prefers English."""
+    try:
+        header = request.accept_languages
+    except RuntimeError:  # outside a request (the CLI)
+        return "en"
+    return header.best_match(LANGUAGES, default="zh") if header else "zh"
 
 
 def status_of(exc: JiaheError) -> int:
@@ -56,9 +71,9 @@ def error_response(status: int, code: str, message: str, **extra):
 
 
 def jiahe_error(exc: JiaheError):
-    payload = exc.to_dict()
+    payload = exc.to_dict(language())
     payload.pop("code", None)
-    message = payload.pop("message", exc.message)
+    message = payload.pop("message")
     lists = {key: payload.pop(key) for key in ("field_errors", "findings") if key in payload}
     # The rest of the context (task, instance, state, ...) goes under "details", so that it
     # can never collide with the shape's own keys.
@@ -70,30 +85,85 @@ def jiahe_error(exc: JiaheError):
     return response
 
 
+# What werkzeug says, in Chinese; codes are werkzeug's names in snake case.
+HTTP_MESSAGES_ZH = {
+    400: "请求格式不正确", 401: "请先登录", 403: "无权进行此操作", 404: "未找到所请求的内容",
+    405: "该地址不支持此请求方法", 406: "无法提供所要求的格式", 408: "请求超时", 409: "与当前状态冲突",
+    411: "请求需要提供长度", 413: "请求内容过大", 414: "请求地址过长", 415: "不支持的内容类型",
+    422: "请求内容不符合要求", 429: "请求过于频繁，请稍后再试", 431: "请求头过大", 500: "服务器内部错误",
+    501: "尚未实现", 503: "服务暂不可用",
+}
+
+
 def http_error(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages")
-    field_errors = _field_errors(messages) if messages else None
-    code = "validation_failed" if exc.code == 422 else (exc.name or "error").lower().replace(" ", "_")
-    message = data.get("message") or (exc.description if exc.code != 422 else "the request is not valid")
-    return error_response(exc.code or 500, code, message, field_errors=field_errors)
+    status = exc.code or 500
+    lang = language()
+    field_errors = _field_errors(messages, lang) if messages else None
+    code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+    if lang == "zh":
+        message = HTTP_MESSAGES_ZH.get(status) or exc.name
+    else:
+        message = data.get("message") or (exc.description if status != 422 else "the request is not valid")
+    response = error_response(status, code, message, field_errors=field_errors)
+    if status == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
 
 
 def unexpected_error(exc: Exception):
     log.exception("unexpected error")
-    return error_response(500, "internal_error", "the server could not complete the request; it has been logged")
+    message = "服务器未能完成请求，已记录此错误" if language() == "zh" else \
+        "the server could not complete the request; it has been logged"
+    return error_response(500, "internal_error", message)
 
 
-def _field_errors(messages: dict, prefix: str = "") -> list[dict]:
+# marshmallow's messages, in Chinese (the rest pass through unchanged).
+SCHEMA_MESSAGES_ZH = {
+    "Missing data for required field.": "为必填项",
+    "Unknown field.": "不是可接受的字段",
+    "Not a valid string.": "应为文本",
+    "Not a valid integer.": "应为整数",
+    "Not a valid number.": "应为数字",
+    "Not a valid boolean.": "应为是或否",
+    "Not a valid datetime.": "应为日期时间（ISO 8601，含时区）",
+    "Not a valid date.": "应为日期（YYYY-MM-DD）",
+    "Not a valid list.": "应为列表",
+    "Not a valid mapping type.": "应为对象",
+    "Field may not be null.": "不能为空值",
+    "Invalid input type.": "类型不正确",
+    "must not be blank": "不能为空白",
+}
+
+
+def _schema_message(message: str, lang: str) -> str:
+    if lang != "zh":
+        return message
+    if message in SCHEMA_MESSAGES_ZH:
+        return SCHEMA_MESSAGES_ZH[message]
+    if message.startswith("Must be one of"):
+        return "取值不在允许范围内：" + message.partition(":")[2].strip().rstrip(".")
+    if message.startswith(("Length must be", "Shorter than", "Longer than")):
+        return "长度不符合要求（" + message + "）"
+    if message.startswith("Must be greater than") or message.startswith("Must be less than"):
+        return "数值超出允许范围（" + message + "）"
+    return message
+
+
+LOCATIONS = ("json", "query", "form", "files", "headers", "path")
+
+
+def _field_errors(messages: dict, lang: str, prefix: str = "") -> list[dict]:
     """flask-smorest's {location: {field: [messages]}} as our flat field error list."""
     errors = []
     for key, value in messages.items():
-        name = key if key in ("json", "query", "form", "files", "headers") and not prefix else f"{prefix}{key}"
+        name = key if key in LOCATIONS and not prefix else f"{prefix}{key}"
         if isinstance(value, dict):
-            errors += _field_errors(value, "" if name in ("json", "query", "form", "files", "headers") else f"{name}.")
+            errors += _field_errors(value, lang, "" if name in LOCATIONS else f"{name}.")
         else:
             for message in value if isinstance(value, list) else [value]:
-                errors.append({"field": name, "message": str(message), "validator": "schema"})
+                errors.append({"field": name, "message": _schema_message(str(message), lang), "validator": "schema"})
     return errors
 
 

@@ -1,31 +1,54 @@
-"""A small sliding-window rate limiter, per process.
+"""Rate limits, counted by the `limits` library (flask-limiter's engine) in a storage that
+every API process shares: the database by default (engine.store.rate_counters), or any
+`limits` storage URI (redis://..., memcached://...) in JIAHE_RATELIMIT_STORAGE_URI.
 
-Enough for one office's server; behind several gunicorn workers each worker counts alone,
-so the effective limit is the configured one times the number of workers (README says so).
+flask-limiter's decorators are not used: they bind one storage per extension object at
+import time, while each app here has its own database, and logins are counted only when
+they fail, per user and per known device (api.views.login_limits).
 """
 from __future__ import annotations
 
-import threading
+import math
 import time
-from collections import defaultdict, deque
+
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 from api.errors import TooManyRequests
+from engine.store.rate_counters import DatabaseCounters
+
+DATABASE_STORAGE = "database"
 
 
-class RateLimiter:
-    def __init__(self, now=time.monotonic):
-        self._now = now
-        self._hits: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
+class RateLimits:
+    def __init__(self, storage):
+        self.storage = storage
+        self._window = FixedWindowRateLimiter(storage)
 
-    def hit(self, key: str, limit: int, per_seconds: float, what: str) -> None:
-        """Count one attempt; raise TooManyRequests when `key` is over `limit` in the window."""
-        with self._lock:
-            now = self._now()
-            hits = self._hits[key]
-            while hits and hits[0] <= now - per_seconds:
-                hits.popleft()
-            if len(hits) >= limit:
-                retry = int(hits[0] + per_seconds - now) + 1
-                raise TooManyRequests(f"too many {what}; try again in {retry} s", retry_after=retry)
-            hits.append(now)
+    @classmethod
+    def from_config(cls, uri: str | None, store) -> RateLimits:
+        if not uri or uri == DATABASE_STORAGE:
+            return cls(DatabaseCounters(store))
+        return cls(storage_from_string(uri))
+
+    def hit(self, limit: str, *key: str, what: str) -> None:
+        """Count one attempt; refuse it (429) when it is over the limit."""
+        item = parse(limit)
+        if not self._window.hit(item, *key):
+            raise self._refusal(item, key, what)
+
+    def check(self, limit: str, *key: str, what: str) -> None:
+        """Refuse (429) when the limit is used up; count nothing."""
+        item = parse(limit)
+        if not self._window.test(item, *key):
+            raise self._refusal(item, key, what)
+
+    def count(self, limit: str, *key: str) -> None:
+        """Count one (a failed login, say) without refusing anything now."""
+        self._window.hit(parse(limit), *key)
+
+    def _refusal(self, item, key, what: str) -> TooManyRequests:
+        reset_at = self._window.get_window_stats(item, *key).reset_time
+        retry = max(1, math.ceil(reset_at - time.time()))
+        return TooManyRequests(f"too many {what}; try again in {retry} s", retry_after=retry)

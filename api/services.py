@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from api.ratelimit import RateLimiter
+from api.ratelimit import RateLimits
 from engine.clock import Clock
 from engine.org import OrgChart
 from engine.runtime.runtime import Runtime
@@ -21,7 +21,7 @@ class Services:
     charts: ChartCache
     clock: Clock
     project_root: Path
-    limiter: RateLimiter
+    limits: RateLimits
 
     def chart(self) -> OrgChart:
         return self.charts.get()

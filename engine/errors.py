@@ -10,17 +10,24 @@ from typing import Any
 
 
 class JiaheError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose.
+
+    `message` is English (logs, the command line); `zh` says the same in Chinese for the
+    people the API answers (Chinese by default, English on request)."""
 
     code = "error"
 
-    def __init__(self, message: str, **context: Any):
+    def __init__(self, message: str, *, zh: str | None = None, **context: Any):
         super().__init__(message)
         self.message = message
+        self.zh = zh
         self.context = {k: v for k, v in context.items() if v is not None}
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, **self.context}
+    def message_in(self, language: str) -> str:
+        return self.zh if language == "zh" and self.zh else self.message
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        return {"code": self.code, "message": self.message_in(language), **self.context}
 
 
 class NotFound(JiaheError):
@@ -42,9 +49,11 @@ class FieldError:
     field: str
     message: str
     validator: str = ""
+    zh: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message, "validator": self.validator}
+    def to_dict(self, language: str = "en") -> dict[str, str]:
+        message = self.zh if language == "zh" and self.zh else self.message
+        return {"field": self.field, "message": message, "validator": self.validator}
 
 
 class ValidationFailed(JiaheError):
@@ -56,8 +65,8 @@ class ValidationFailed(JiaheError):
         super().__init__(message, **context)
         self.field_errors = field_errors
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "field_errors": [e.to_dict() for e in self.field_errors]}
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        return {**super().to_dict(language), "field_errors": [e.to_dict(language) for e in self.field_errors]}
 
 
 class InvalidState(JiaheError):
@@ -75,8 +84,8 @@ class DefinitionError(JiaheError):
         super().__init__(message, **context)
         self.findings = findings or []
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "findings": [f.to_dict() for f in self.findings]}
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        return {**super().to_dict(language), "findings": [f.to_dict() for f in self.findings]}
 
 
 class MigrationRefused(JiaheError):

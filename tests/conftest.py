@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,6 +13,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).parent.parent
 
 _pg_reason: list = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def key_dir(tmp_path_factory):
+    """Keys (audit HMAC, checkpoint signing, app secret) for this run, never the developer's var/keys."""
+    path = tmp_path_factory.mktemp("keys")
+    previous = os.environ.get("JIAHE_KEY_DIR")
+    os.environ["JIAHE_KEY_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("JIAHE_KEY_DIR", None)
+    else:
+        os.environ["JIAHE_KEY_DIR"] = previous
 
 
 def _postgres_reason() -> str | None:

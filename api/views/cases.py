@@ -89,7 +89,7 @@ def public_org_units():
 
 
 def _limit(scope: str, per_hour: int, what: str) -> None:
-    services().limiter.hit(f"{scope}:{request.remote_addr}", per_hour, 3600, what)
+    services().limits.hit(f"{per_hour} per hour", scope, request.remote_addr or "unknown", what=what)
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -1,17 +1,15 @@
 """Logging in and out, who I am, and which org units I may see."""
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app, request
+from flask import jsonify, make_response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import bearer_token, current_principal, login_required
-from api.errors import Unauthorized
+from api.auth import SESSION_COOKIE, csrf_token_for, current_principal, login_required, request_token
+from api.login import log_in, set_device_cookie
 from api.schemas.common import MembershipOut, OrgUnitOut
 from api.services import services
-from engine.store import org_repository, token_repository
+from engine.store import token_repository
 
 blp = Blueprint("session", __name__, url_prefix="/api/v1", description="登录与身份 Login and identity")
 
@@ -33,39 +31,90 @@ class MeOut(Schema):
     memberships = fields.List(fields.Nested(MembershipOut))
 
 
+class SessionOut(MeOut):
+    csrf_token = fields.String(metadata={"description": "send it as X-CSRF-Token with every POST, PUT, PATCH "
+                                                        "and DELETE made with the session cookie"})
+    expires_at = fields.DateTime(allow_none=True)
+
+
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginIn)
 @blp.response(200, TokenOut)
 def login(body):
-    """Exchange username and password for a bearer token (rate-limited)."""
-    svc = services()
-    per_minute = current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"]
-    svc.limiter.hit(f"login:{request.remote_addr}:{body['username']}", per_minute, 60, "login attempts")
-    with svc.store.write() as session:
-        if not org_repository.verify_password(session, body["username"], body["password"]):
-            raise Unauthorized("wrong username or password")
-        ttl = timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
-        token, expires = token_repository.issue(session, body["username"], now=svc.clock.now(), ttl=ttl)
-    return {"token": token, "expires_at": expires, "username": body["username"]}
+    """Exchange username and password for a bearer token, for API clients (rate-limited:
+    per address, and per username for clients she has not logged in from before)."""
+    done = log_in(body["username"], body["password"])
+    response = jsonify(TokenOut().dump({"token": done.token, "expires_at": done.expires_at,
+                                        "username": done.principal.username}))
+    set_device_cookie(response, done.device_cookie)
+    return response
 
 
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(204)
 @login_required
 def logout():
-    """Revoke the token of this request."""
+    """Revoke the token (or end the session) this request is authenticated by."""
+    _end(request_token())
+
+
+@blp.route("/auth/session", methods=["POST"])
+@blp.arguments(LoginIn)
+@blp.response(200, SessionOut)
+def open_session(body):
+    """Log in the web app: the session travels in an HttpOnly cookie; unsafe requests made
+    with it carry the returned csrf_token in the X-CSRF-Token header."""
+    done = log_in(body["username"], body["password"])
+    response = jsonify(SessionOut().dump(_session_body(done.principal, done.token, done.expires_at)))
+    response.set_cookie(SESSION_COOKIE, done.token, expires=done.expires_at, httponly=True, samesite="Lax",
+                        secure=request.is_secure, path="/")
+    set_device_cookie(response, done.device_cookie)
+    return response
+
+
+@blp.route("/auth/session")
+@blp.response(200, SessionOut)
+@login_required
+def current_session():
+    """The web app's session: who is logged in and the CSRF token (401 without a session)."""
+    principal, token = current_principal(), request_token()
+    svc = services()
+    with svc.store.read() as session:
+        expires = token_repository.expiry_of(session, token)
+    return _session_body(principal, token, expires)
+
+
+@blp.route("/auth/session", methods=["DELETE"])
+@blp.response(204)
+@login_required
+def close_session():
+    """Log out of the web app: the session ends on the server and its cookie is cleared."""
+    _end(request_token())
+    response = make_response("", 204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _session_body(principal, token: str, expires) -> dict:
+    return {**_me(principal), "csrf_token": csrf_token_for(token), "expires_at": expires}
+
+
+def _end(token: str | None) -> None:
     svc = services()
     with svc.store.write() as session:
-        token_repository.revoke(session, bearer_token(), now=svc.clock.now())
+        token_repository.revoke(session, token, now=svc.clock.now())
+
+
+def _me(principal) -> dict:
+    return {"username": principal.username, "display_name": principal.display_name,
+            "memberships": [{"role": m.role, "org_unit": m.org_unit} for m in principal.memberships]}
 
 
 @blp.route("/me")
 @blp.response(200, MeOut)
 @login_required
 def me():
-    principal = current_principal()
-    return {"username": principal.username, "display_name": principal.display_name,
-            "memberships": [{"role": m.role, "org_unit": m.org_unit} for m in principal.memberships]}
+    return _me(current_principal())
 
 
 @blp.route("/org-units")

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -290,3 +291,14 @@ class PublicReceipt(Base):
     receipt: Mapped[str] = mapped_column(String(64), primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
     created_at: Mapped[datetime]
+
+
+class RateCounter(Base):
+    """A rate limit's counter for one key and window (login attempts, public intakes), kept
+    in the database so that every API process counts against the same number."""
+
+    __tablename__ = "rate_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch, as `limits` counts

@@ -67,3 +67,8 @@ def active_count(session: Session, username: str, *, now: datetime) -> int:
     stmt = select(ApiToken).where(ApiToken.username == username, ApiToken.revoked_at.is_(None),
                                   ApiToken.expires_at > now)
     return len(session.scalars(stmt).all())
+
+
+def expiry_of(session: Session, token: str) -> datetime | None:
+    row = session.get(ApiToken, _digest(token))
+    return row.expires_at if row is not None else None

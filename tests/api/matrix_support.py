@@ -236,7 +236,7 @@ def build_env(store) -> Env:
     app = create_app({"TESTING": True, "JIAHE_PROJECT_ROOT": str(ROOT), "START_TIMER_WORKER": False,
                       # The module moves the clock to fire timers; tokens must outlive that.
                       "TOKEN_TTL_HOURS": 24 * 365,
-                      "LOGIN_ATTEMPTS_PER_MINUTE": 10_000, "PUBLIC_INTAKES_PER_HOUR": 10_000,
+                      "LOGIN_LIMIT_PER_SOURCE": "10000 per minute", "PUBLIC_INTAKES_PER_HOUR": 10_000,
                       "PUBLIC_LOOKUPS_PER_HOUR": 10_000},
                      clock=clock, store=store)
     services = app.extensions["jiahe"]

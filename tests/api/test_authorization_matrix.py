@@ -202,12 +202,15 @@ ROWS = [
     Row("GET", "/api/swagger-ui/{filename}", PUBLIC,
         send=lambda env, target, user: {"url": "/api/swagger-ui/swagger-ui.css"}),
     Row("POST", "/auth/login", PUBLIC, send=login),
+    Row("POST", "/auth/session", PUBLIC, send=login),
     Row("GET", "/public/org-units", PUBLIC),
     Row("POST", "/public/intake", Rule(ok=201, public=True), send=public_intake),
     Row("GET", "/public/intake/{receipt}", PUBLIC, target="receipt"),
 
     # -- session
     Row("POST", "/auth/logout", Rule(ok=204), send=logout),
+    Row("GET", "/auth/session", LOGGED_IN),
+    Row("DELETE", "/auth/session", Rule(ok=204), send=logout),
     Row("GET", "/me", LOGGED_IN),
     Row("GET", "/org-units", LOGGED_IN),
 
@@ -376,7 +379,8 @@ def _request(env: Env, row: Row, target: Target | None, user: str | None, situat
         kwargs["data"] = sent["data"]
     if "content_type" in sent:
         kwargs["content_type"] = sent["content_type"]
-    return env.client.open(url, method=row.method, **kwargs)
+    # A client of its own: a web session opened by one row must not ride along on the next.
+    return env.app.test_client().open(url, method=row.method, **kwargs)
 
 
 @pytest.mark.parametrize("row, user, situation", list(_cases()))

@@ -5,11 +5,13 @@ from pathlib import Path
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import config as app_config
-from api import errors
-from api.ratelimit import RateLimiter
+from api import errors, strict
+from api.ratelimit import RateLimits
 from api.services import Services
+from engine import keys
 from engine.calendar import WorkingCalendar
 from engine.clock import Clock, SystemClock
 from engine.org import HierarchyRouter
@@ -33,10 +35,16 @@ def create_app(config: dict | None = None, *, clock: Clock | None = None, store:
     app.config.update(app_config.DEFAULTS)
     app.config.update(app_config.from_env())
     app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = keys.secret_key()
+    if app.config.get("TRUSTED_PROXIES"):
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.extensions["jiahe"] = _services(app.config, clock or SystemClock(), store)
     api = JiaheApi(app)
     _register_views(app, api)
     errors.register(app)
+    strict.install(app)
     if app.config.get("START_TIMER_WORKER"):
         from api.worker import start_worker_thread
 
@@ -53,7 +61,7 @@ def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
     runtime = Runtime(store, clock=clock, router=HierarchyRouter(charts.get),
                       calendar=WorkingCalendar.from_file(root / "processes" / "calendar.yaml"))
     return Services(store=store, runtime=runtime, charts=charts, clock=clock, project_root=root,
-                    limiter=RateLimiter())
+                    limits=RateLimits.from_config(cfg.get("RATELIMIT_STORAGE_URI"), store))
 
 
 def _register_views(app: Flask, api: Api) -> None:

@@ -72,7 +72,7 @@ class OptionalReasonIn(Schema):
 
 
 class MigrateIn(Schema):
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 # -- responses -----------------------------------------------------------------------------------

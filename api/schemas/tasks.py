@@ -139,7 +139,7 @@ class TaskDraftIn(Schema):
 
 class TaskCompleteIn(Schema):
     data = fields.Dict(load_default=dict)
-    row_version = fields.Integer(load_default=None, allow_none=True)
+    row_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class TaskCompletionOut(Schema):

@@ -8,7 +8,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import config as app_config
-from api import errors, strict
+from api import errors, openapi, strict
 from api.ratelimit import RateLimits
 from api.services import Services
 from engine import keys
@@ -21,7 +21,9 @@ from engine.store.org_repository import ChartCache
 
 
 class JiaheApi(Api):
-    """flask-smorest's Api with our one error shape for its HTTP errors too."""
+    """flask-smorest's Api with our one error shape, in its HTTP errors and in the document."""
+
+    ERROR_SCHEMA = openapi.ErrorOut
 
     def handle_http_exception(self, error):
         return errors.http_error(error)
@@ -41,7 +43,8 @@ def create_app(config: dict | None = None, *, clock: Clock | None = None, store:
         proxies = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.extensions["jiahe"] = _services(app.config, clock or SystemClock(), store)
-    api = JiaheApi(app)
+    api = JiaheApi(app, spec_kwargs={"extra_plugins": [openapi.ErrorResponsesPlugin(app)]})
+    openapi.register_security(api.spec)
     _register_views(app, api)
     errors.register(app)
     strict.install(app)

@@ -84,6 +84,7 @@ def login_required(view):
         current_principal()
         return view(*args, **kwargs)
 
+    wrapper._jiahe_login = True  # for the OpenAPI document (api.openapi)
     return wrapper
 
 
@@ -99,6 +100,7 @@ def roles_required(*roles: str):
                                 zh=f"此操作需要以下角色之一：{'、'.join(sorted(roles))}")
             return view(*args, **kwargs)
 
+        wrapper._jiahe_login = True
         return wrapper
 
     return decorate

@@ -5,7 +5,6 @@ import contextlib
 import json
 import logging
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -120,33 +119,87 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option("--case", "case_id", default=None, help="Verify one instance's chain only.")
-def audit_verify(case_id: str | None) -> None:
-    """Verify the hash chains; exit 1 and name the first broken event."""
+@click.option("--case", "case", default=None, help="Verify one case's chain only: its case number (JH-...) or id.")
+@click.option("--checkpoint", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Also check against a signed checkpoint: finds chains cut short, rewritten or erased since.")
+@click.option("--public-key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="The checkpoint's public key (default: the one in the key directory).")
+def audit_verify(case: str | None, checkpoint: Path | None, public_key: Path | None) -> None:
+    """Verify the hash chains under the audit key; exit 1 and name the first broken event."""
+    from engine.runtime import checkpoints
     from engine.runtime.auditing import verify_audit
 
-    report = verify_audit(_store(), case_id)
+    signed = checkpoints.load(checkpoint, public_key) if checkpoint else None
+    report = verify_audit(_store(), case, signed)
     for link in report.broken:
         click.echo(f"BROKEN {link}")
-    click.echo(f"{report.streams} chain(s), {report.events} event(s) checked: "
+    against = f"; {report.checkpoint_heads} head(s) checked against {checkpoint}" if signed else ""
+    click.echo(f"{report.streams} chain(s), {report.events} event(s) checked{against}: "
                f"{'all intact' if report.ok else f'{len(report.broken)} broken'}")
     sys.exit(0 if report.ok else 1)
+
+
+@audit.command("checkpoint")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write it (default: var/audit-checkpoints/checkpoint-<time>.json). Keep copies "
+                   "away from the database server.")
+def audit_checkpoint(output: Path | None) -> None:
+    """Sign every chain head now (Ed25519, key outside the database) into a checkpoint file."""
+    from datetime import datetime, timezone
+
+    from engine.runtime import checkpoints
+
+    now = datetime.now(timezone.utc)
+    document = checkpoints.take(_store(), now)
+    path = output or Path("var") / "audit-checkpoints" / f"checkpoint-{now.strftime('%Y%m%dT%H%M%SZ')}.json"
+    checkpoints.write(document, path)
+    click.echo(f"{len(document['heads'])} chain head(s) signed into {path}")
+
+
+@audit.command("rekey")
+def audit_rekey() -> None:
+    """Move chains written before audit keys existed (plain SHA-256) to the audit key, once,
+    after an upgrade; each is checked intact first, broken ones are reported and left alone."""
+    from engine.runtime.auditing import rekey_legacy
+
+    with _upgraded_store() as store:
+        report = rekey_legacy(store)
+    for link in report.broken:
+        click.echo(f"BROKEN {link} (left as it is)")
+    click.echo(f"{len(report.rekeyed)} chain(s) moved to the audit key")
+    sys.exit(1 if report.broken else 0)
 
 
 @cli.command()
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 def worker(interval: float, once: bool) -> None:
-    """Fire due timers and deliver pending messages (any number may run on PostgreSQL)."""
+    """Fire due timers and deliver pending messages (any number may run on PostgreSQL).
+    It survives database restarts, and stops after the pass it is in on SIGTERM or Ctrl+C."""
+    import signal
+    import threading
+
+    from api.worker import one_pass, run_until_stopped
+
     runtime = _runtime()
-    while True:
-        fired = runtime.fire_due_timers(actor="worker")
-        delivered = runtime.deliver_messages()
-        if fired or delivered:
-            click.echo(f"fired {fired} timer(s), delivered {delivered} message(s)")
-        if once:
-            return
-        time.sleep(interval)
+    if once:
+        done = one_pass(runtime)
+        _echo_pass(done)
+        sys.exit(1 if done.failed else 0)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    click.echo(f"worker started (every {interval:g} s); SIGTERM or Ctrl+C stops it")
+    run_until_stopped(runtime, interval, stopping, report=_echo_pass)
+    runtime.store.dispose()
+    click.echo("worker stopped")
+
+
+def _echo_pass(done) -> None:
+    if done.fired or done.delivered:
+        click.echo(f"fired {done.fired} timer(s), delivered {done.delivered} message(s)")
+    if done.failed:
+        click.echo("a pass failed (see the log); trying again after a pause", err=True)
 
 
 @contextlib.contextmanager
@@ -276,6 +329,32 @@ def _scenario_files(scenarios: tuple[Path, ...], root: Path) -> list[Path]:
     return files
 
 
+@cli.command()
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the document to FILE instead of standard output.")
+def openapi(output: Path | None) -> None:
+    """The OpenAPI document the server serves at /api/openapi.json, keys sorted (the web app
+    generates its API types from it)."""
+    import tempfile
+
+    from api.app import create_app
+
+    # A throwaway database and secret: the document depends on neither, and building it must
+    # not touch the real ones.
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app({"DATABASE_URL": f"sqlite:///{scratch}/openapi.sqlite3", "SECRET_KEY": "openapi",
+                          "START_TIMER_WORKER": False})
+        try:
+            document = app.test_client().get("/api/openapi.json").get_json()
+        finally:
+            app.extensions["jiahe"].store.dispose()
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 # -- the server ------------------------------------------------------------------------------
 
 @cli.command()
@@ -288,14 +367,19 @@ def demo(port: int, host: str, no_seed: bool) -> None:
     organisation, the processes and a handful of cases, served with an in-process timer worker."""
     from api.worker import start_worker_thread
     from engine.demo import seed_demo
+    from engine.runtime.auditing import rekey_legacy
 
     root = _server_project_root()
     app = _server_app(worker=False)
     svc = app.extensions["jiahe"]
+    # A database from before audit keys: its chains move to the key (they are checked first).
+    rekeyed = rekey_legacy(svc.store).rekeyed
     # Seeded before the worker starts, so that the two never queue for SQLite's write lock.
     summary = seed_demo(svc.runtime, svc.store, root, svc.clock, cases=not no_seed)
     start_worker_thread(app)
     _print_demo_banner(svc.store, summary, root, host, port, app.config)
+    if rekeyed:
+        click.echo(f"  audit      {len(rekeyed)} chain(s) written before audit keys moved to the key")
     _serve(app, host, port)
 
 
@@ -352,6 +436,7 @@ def _plain_request_log() -> None:
 
 def _print_demo_banner(store, summary, root: Path, host: str, port: int, config) -> None:
     from api.worker import worker_interval
+    from engine import keys
     from engine.demo import DEMO_PASSWORD, demo_logins
 
     click.echo("家和 Jiahe demo")
@@ -360,6 +445,8 @@ def _print_demo_banner(store, summary, root: Path, host: str, port: int, config)
         click.echo(f"  process    {d.process_key} version {d.version}{' (new)' if d.created else ''}")
     click.echo(f"  cases      {summary}")
     click.echo(f"  timers     fired by a worker thread every {worker_interval(config):g} s")
+    click.echo(f"  keys       {keys.key_dir()} (audit HMAC, checkpoint signing, session secret: back them up, "
+               "keep them off the database server)")
     _print_urls(host, port)
     click.echo(f"Demo logins (every password is {DEMO_PASSWORD}):")
     logins = demo_logins(root)

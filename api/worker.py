@@ -1,8 +1,10 @@
-"""The timer and message worker that runs inside the server, for the embedded setup (one
-office on SQLite): a daemon thread per app, so `jiahe demo` needs no second process.
+"""Timer and message workers: the daemon thread inside the server for the embedded setup
+(one office on SQLite: `jiahe demo` needs no second process), and the loop of `jiahe worker`
+processes for a region. Both may run at once: a due timer is claimed in the database and
+fires once whoever claims it.
 
-A region runs `jiahe worker` processes instead; both kinds may run at once, because a due
-timer is claimed in the database and fires once whoever claims it.
+A pass that fails (the database restarting, say) is logged and tried again after a back-off
+that doubles up to a minute; only a signal stops a worker, after the pass it is in.
 """
 from __future__ import annotations
 
@@ -16,12 +18,20 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "jiahe_timer_worker"
 DEFAULT_INTERVAL = 5.0  # seconds; timers in the processes count in hours and days
+MAX_BACKOFF = 60.0
 
 
 @dataclass
 class WorkerThread:
     thread: threading.Thread
     stopping: threading.Event
+
+
+@dataclass(frozen=True)
+class Pass:
+    fired: int
+    delivered: int
+    failed: bool
 
 
 def start_worker_thread(app: Flask) -> threading.Thread:
@@ -34,7 +44,7 @@ def start_worker_thread(app: Flask) -> threading.Thread:
     stopping = threading.Event()
     # A daemon thread: the server's exit ends it, whatever pass it is in; the pass's
     # transaction then simply never commits.
-    thread = threading.Thread(target=_loop, args=(runtime, interval, stopping), name="jiahe-timer-worker",
+    thread = threading.Thread(target=run_until_stopped, args=(runtime, interval, stopping), name="jiahe-timer-worker",
                               daemon=True)
     app.extensions[EXTENSION] = WorkerThread(thread, stopping)
     thread.start()
@@ -56,28 +66,43 @@ def stop_worker_thread(app: Flask, timeout: float = 30.0) -> bool:
     return not running.thread.is_alive()
 
 
-def _loop(runtime, interval: float, stopping: threading.Event) -> None:
+def run_until_stopped(runtime, interval: float, stopping: threading.Event, *, actor: str = "worker",
+                      report=None) -> None:
+    """Passes every `interval` seconds until `stopping` is set; `report(pass)` after each."""
     log.info("timer worker started (every %.1f s)", interval)
+    failures = 0
     # First pass at once: timers that fell due while the server was down fire on start.
     while not stopping.is_set():
-        run_pass(runtime)
-        stopping.wait(interval)
+        done = one_pass(runtime, actor)
+        failures = failures + 1 if done.failed else 0
+        if report is not None:
+            report(done)
+        stopping.wait(backoff(interval, failures))
     log.info("timer worker stopped")
 
 
-def run_pass(runtime) -> tuple[int, int]:
-    """One pass: fire due timers, then deliver pending messages. Each half is guarded on its
-    own, so a broken timer neither stops message delivery nor kills the thread."""
-    fired = _guarded("firing due timers", lambda: runtime.fire_due_timers(actor="worker"))
+def backoff(interval: float, failures: int) -> float:
+    return interval if failures == 0 else min(MAX_BACKOFF, max(interval, 1.0) * 2 ** (failures - 1))
+
+
+def run_pass(runtime, actor: str = "worker") -> tuple[int, int]:
+    done = one_pass(runtime, actor)
+    return done.fired, done.delivered
+
+
+def one_pass(runtime, actor: str = "worker") -> Pass:
+    """Fire due timers, then deliver pending messages. Each half is guarded on its own, so a
+    broken timer neither stops message delivery nor the worker."""
+    fired = _guarded("firing due timers", lambda: runtime.fire_due_timers(actor=actor))
     delivered = _guarded("delivering messages", runtime.deliver_messages)
     if fired or delivered:
-        log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired, delivered)
-    return fired, delivered
+        log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired or 0, delivered or 0)
+    return Pass(fired or 0, delivered or 0, fired is None or delivered is None)
 
 
-def _guarded(what: str, work) -> int:
+def _guarded(what: str, work) -> int | None:
     try:
         return work()
-    except Exception:  # any failure: log it and try again next pass
-        log.exception("timer worker: %s failed; retrying in the next pass", what)
-        return 0
+    except Exception:  # any failure: log it and try again after a back-off
+        log.exception("timer worker: %s failed; trying again", what)
+        return None

@@ -3,10 +3,17 @@
 Each event's hash covers its own fields and the previous event's hash, and each chain's
 head (last seq and hash) is kept apart, so editing, deleting, inserting or reordering any
 event breaks a link that `verify_chain` names.
+
+The hash is an HMAC under a key kept outside the database (engine.keys): someone who can
+write the database cannot compute a valid hash for an edited event, nor rehash a chain after
+it. What a key cannot show, the newest events cut off together with the head, a signed
+checkpoint of every head shows (engine.runtime.checkpoints). Chains written before keys
+existed were plain SHA-256 (key None); `jiahe audit rekey` moves them to the key once.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,13 +52,15 @@ def canonical_json(value: Any) -> str:
 
 
 def event_hash(stream: str, seq: int, at: datetime, type_: str, actor: str, task_id: str | None,
-               data: dict[str, Any], prev_hash: str) -> str:
-    body = canonical_json([stream, seq, at.isoformat(), type_, actor, task_id, data, prev_hash])
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+               data: dict[str, Any], prev_hash: str, *, key: bytes | None) -> str:
+    body = canonical_json([stream, seq, at.isoformat(), type_, actor, task_id, data, prev_hash]).encode("utf-8")
+    if key is None:  # a chain from before audit keys
+        return hashlib.sha256(body).hexdigest()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 def extend_chain(stream: str, seq: int, prev: str, at: datetime, actor: str,
-                 events: Iterable[tuple[str, str | None, dict[str, Any]]]) -> tuple[list[dict], int, str]:
+                 events: Iterable[tuple[str, str | None, dict[str, Any]]], *, key: bytes) -> tuple[list[dict], int, str]:
     """Rows for `events` appended after (seq, prev); returns them with the new head.
 
     Data and time are normalised first so the hash covers exactly what storage returns.
@@ -61,40 +70,40 @@ def extend_chain(stream: str, seq: int, prev: str, at: datetime, actor: str,
     for type_, task_id, data in events:
         seq += 1
         data = json.loads(canonical_json(data or {}))
-        digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev)
+        digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev, key=key)
         rows.append({"stream": stream, "seq": seq, "at": at, "type": type_, "actor": actor,
                      "task_id": task_id, "data": data, "prev_hash": prev, "hash": digest})
         prev = digest
     return rows, seq, prev
 
 
-def record_hash(record: AuditRecord) -> str:
+def record_hash(record: AuditRecord, key: bytes | None) -> str:
     return event_hash(record.stream, record.seq, record.at, record.type, record.actor,
-                      record.task_id, record.data, record.prev_hash)
+                      record.task_id, record.data, record.prev_hash, key=key)
 
 
 def verify_chain(stream: str, records: Iterable[AuditRecord], head_seq: int | None,
-                 head_hash: str | None) -> BrokenLink | None:
+                 head_hash: str | None, *, key: bytes | None) -> BrokenLink | None:
     """Return the first broken link of one stream, or None when the chain is whole.
 
     `records` must be in storage order (by seq); the head is the stored last link.
     """
     expected_seq, prev = 1, GENESIS
     for record in records:
-        problem = _link_problem(record, expected_seq, prev)
+        problem = _link_problem(record, expected_seq, prev, key)
         if problem:
             return BrokenLink(stream, record.seq, problem)
         expected_seq, prev = record.seq + 1, record.hash
     return _head_problem(stream, expected_seq - 1, prev, head_seq, head_hash)
 
 
-def _link_problem(record: AuditRecord, expected_seq: int, prev: str) -> str | None:
+def _link_problem(record: AuditRecord, expected_seq: int, prev: str, key: bytes | None) -> str | None:
     if record.seq != expected_seq:
         return f"expected event {expected_seq} here, found {record.seq} (an event was deleted or reordered)"
     if record.prev_hash != prev:
         return "prev_hash does not match the previous event (an event was deleted, inserted or reordered)"
-    if record_hash(record) != record.hash:
-        return "hash does not match the event's content (the event was edited)"
+    if not hmac.compare_digest(record_hash(record, key), record.hash):
+        return "hash does not match the event's content (the event was edited, or rehashed without the audit key)"
     return None
 
 

@@ -21,15 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from engine.access import SENSITIVE_READERS, SUPERVISION_ROLES, Principal
+from engine.access import ADMIN_ROLES, SENSITIVE_READERS, SUPERVISION_ROLES, Principal
 from engine.audit import AuditRecord
 from engine.calendar import CHINA_TZ
-from engine.errors import Conflict, FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
+from engine.errors import STATE_ZH, Conflict, FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
+from engine.idempotency import Idempotency
 from engine.org import ROLES, OrgChart
 from engine.privacy import masked, sensitive_paths_of_forms, value_at
 from engine.runtime.auditing import timeline as audit_timeline
-from engine.runtime.runtime import Runtime, start_form_name
+from engine.runtime.runtime import Runtime
 from engine.runtime.views import IncidentView, TaskView
+from engine.store import access_log
 from engine.store import case_queries as queries
 from engine.store import repository as repo
 from engine.store.case_queries import CaseFilter, CaseRow
@@ -118,22 +120,27 @@ class CaseService:
         """Register an incoming matter (有来必受); a retry with the same key is the same case."""
         _require_role(who, INTAKE_ROLES, "register cases")
         if not self._sees(who, org_unit, INTAKE_ROLES):
-            raise NotFound("org unit not found", org_unit=org_unit)
+            raise NotFound("org unit not found", org_unit=org_unit, zh="未找到该组织单位")
+        request = {"process": process, "org_unit": org_unit, "channel": channel, "data": data or {}}
+        idempotency = Idempotency.of("intake", who.username, idempotency_key, request)
         data = {**(data or {}), "channel": channel}
         key = business_key("intake", who.username, idempotency_key)
-        case_id, created = self._start(process, org_unit, data, actor=who.username, key=key)
+        case_id, created = self._start(process, org_unit, data, actor=who.username, key=key, idempotency=idempotency)
         return self.detail(who, case_id, created=created)
 
     def public_intake(self, *, org_unit: str, data: dict, client: str,
                       idempotency_key: str | None = None) -> PublicReceiptView:
         """The online (网) channel: no login; the submitter gets a receipt to ask with later."""
         if org_unit not in self._chart().units:
-            raise ValidationFailed("unknown org unit", [FieldError("org_unit", "没有这个单位", "exists")])
+            raise ValidationFailed("unknown org unit", [FieldError("org_unit", "no such org unit", "exists",
+                                                                   zh="没有这个单位")], zh="没有这个组织单位")
         now = self.clock.now()
+        idempotency = Idempotency.of("public", client, idempotency_key, {"org_unit": org_unit, "data": data or {}})
         # The server's clock, not the submitter's, says when it arrived (evidence, SPC 2022 Art. 6).
         data = {**(data or {}), "channel": PUBLIC_CHANNEL, "received_at": now.isoformat()}
         key = business_key("public", client, idempotency_key)
-        case_id, created = self._start(PUBLIC_PROCESS, org_unit, data, actor=PUBLIC_ACTOR, key=key)
+        case_id, created = self._start(PUBLIC_PROCESS, org_unit, data, actor=PUBLIC_ACTOR, key=key,
+                                       idempotency=idempotency)
         with self.store.write() as session:
             receipt, _ = queries.ensure_receipt(session, case_id, secrets.token_urlsafe(18), now=now,
                                                 postgres=self.store.is_postgres)
@@ -145,7 +152,7 @@ class CaseService:
             case_id = queries.case_id_by_receipt(session, receipt)
             facts = queries.case_row(session, case_id, self.clock.now()) if case_id else None
             if facts is None:
-                raise NotFound("no submission has this receipt")
+                raise NotFound("no submission has this receipt", zh="没有与此回执对应的求助登记")
             kept = queries.first_commitments(session, case_id)
         refused = self.runtime.instance(case_id).data.get("decision") == "not_accept"
         steps = _public_steps(facts, kept, refused)
@@ -155,36 +162,45 @@ class CaseService:
         return PublicStatus(facts.case_no, reached.key, reached.label, facts.created_at, outcome,
                             choice_title(self._forms(facts.version_id), "outcome", outcome), steps)
 
-    def _start(self, process: str, org_unit: str, data: dict, *, actor: str, key: str | None) -> tuple[str, bool]:
-        _check_known_fields(self._start_form(process), data)
+    def _start(self, process: str, org_unit: str, data: dict, *, actor: str, key: str | None,
+               idempotency: Idempotency | None) -> tuple[str, bool]:
+        earlier = self._earlier(idempotency)
+        if earlier is not None:
+            return earlier.instance_id, False
+        self._require_deployed(process)
         try:
-            view = self.runtime.start(process, actor=actor, data=data, org_unit=org_unit, business_key=key)
+            view = self.runtime.start(process, actor=actor, data=data, org_unit=org_unit, business_key=key,
+                                      idempotency=idempotency)
             case_id, created = view.id, view.created
         except Conflict:
             # A concurrent retry with the same key committed first: its case is ours.
-            case_id, created = (self._case_id_by_key(key) if key else None), False
+            earlier = self._earlier(idempotency)
+            case_id, created = (earlier.instance_id if earlier else None), False
             if case_id is None:
                 raise
-        if not created:
+        if not created:  # registered before requests were fingerprinted
             self._check_same_request(case_id, process, org_unit)
         return case_id, created
 
-    def _start_form(self, process: str) -> dict | None:
-        try:
-            parsed = self.runtime.parsed_latest(process)
-        except NotFound:
-            raise ValidationFailed("unknown process", [FieldError("process", f"流程 {process} 未部署", "exists")]) from None
-        return parsed.form(start_form_name(parsed))
-
-    def _case_id_by_key(self, key: str) -> str | None:
+    def _earlier(self, idempotency: Idempotency | None):
+        if idempotency is None:
+            return None
         with self.store.read() as session:
-            return queries.case_id_by_business_key(session, key)
+            return idempotency.earlier(session)
+
+    def _require_deployed(self, process: str) -> None:
+        try:
+            self.runtime.parsed_latest(process)
+        except NotFound:
+            raise ValidationFailed("unknown process", [FieldError("process", f"process {process} is not deployed",
+                                                                  "exists", zh=f"流程 {process} 未部署")],
+                                   zh="没有这个流程") from None
 
     def _check_same_request(self, case_id: str, process: str, org_unit: str) -> None:
         facts = self._facts(case_id)
         if (facts.process_key, facts.org_unit) != (process, org_unit):
             raise Conflict("this Idempotency-Key was already used for a different case; use a new key",
-                           case_no=facts.case_no)
+                           case_no=facts.case_no, zh="此幂等键已用于另一个案件，请使用新的键")
 
     # -- reading -----------------------------------------------------------------------------
     def search(self, who: Principal, *, org_unit: str | None = None, **criteria) -> tuple[list[CaseRow], int]:
@@ -192,7 +208,7 @@ class CaseService:
         units = self._visible_units(who)
         if org_unit is not None:
             if org_unit not in units:
-                raise NotFound("org unit not found", org_unit=org_unit)
+                raise NotFound("org unit not found", org_unit=org_unit, zh="未找到该组织单位")
             units &= {u.id for u in self._chart().descendants(org_unit)}
         search = CaseFilter(units=frozenset(units), now=self.clock.now(), **criteria)
         with self.store.read() as session:
@@ -202,7 +218,10 @@ class CaseService:
         facts = self._visible_case(who, case_id)
         view = self.runtime.instance(case_id)
         reader = self._may_read_sensitive(who, facts, view.tasks)
-        data, hits = (view.data, []) if reader else masked(view.data, self._sensitive_paths(facts.version_id))
+        data, hits = masked(view.data, self._sensitive_paths(facts.version_id))
+        if reader:
+            record_clear_read(self.store, self.clock.now(), who.username, case_id, "case", hits)
+            data, hits = view.data, []
         return CaseDetail(**vars(facts), origin=self._origin(who, view.origin_id),
                           derived_cases=self._derived(who, case_id), version=view.version, data=data,
                           masked_fields=hits, can_reveal=reader, tasks=view.tasks, incidents=view.incidents,
@@ -227,22 +246,33 @@ class CaseService:
         with `jiahe audit verify`, not by rehashing what this returns."""
         facts = self._visible_case(who, case_id)
         events = audit_timeline(self.store, case_id)
-        if self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
-            return events
         paths = self._sensitive_paths(facts.version_id)
-        return [replace(r, data=_masked_event(r.data, paths)) for r in events]
+        if self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
+            sent = sorted({hit for r in events for hit in _masked_event(r.data, paths)[1]})
+            record_clear_read(self.store, self.clock.now(), who.username, case_id, "timeline", sent)
+            return events
+        return [replace(r, data=_masked_event(r.data, paths)[0]) for r in events]
+
+    def access_log(self, who: Principal, case_id: str) -> list:
+        """Who was sent the case's sensitive fields in clear, when, which, and how: for those
+        who supervise the case."""
+        self._supervised_case(who, case_id)
+        with self.store.read() as session:
+            return access_log.reads_of(session, case_id)
 
     def reveal(self, who: Principal, case_id: str, fields: list[str], reason: str) -> Reveal:
         """The clear values of sensitive fields, for those who handle the victim: audited
         first, so no value leaves this way without its record."""
         facts = self._visible_case(who, case_id)
         if not self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
-            raise Forbidden("only roles that handle the victim, or the task's assignee, may see these fields")
+            raise Forbidden("only roles that handle the victim, or the task's assignee, may see these fields",
+                            zh="只有负责受害人事务的岗位或本案任务的办理人才能查看这些字段")
         _check_sensitive(fields, self._sensitive_paths(facts.version_id))
         _require_reason(reason)
         data = self.runtime.instance(case_id).data
         at = self.append_event(case_id, who.username, "sensitive_field_read", fields=list(fields),
                                reason=reason.strip())
+        record_clear_read(self.store, at, who.username, case_id, "reveal", list(fields), reason.strip())
         return Reveal({path: value_at(data, path) for path in fields}, reason.strip(), at)
 
     def append_event(self, case_id: str, actor: str, type_: str, **data) -> datetime:
@@ -274,6 +304,17 @@ class CaseService:
             self.runtime.terminate(case_id, actor=who.username, reason=reason)
         return self.detail(who, case_id)
 
+    def retry(self, who: Principal, case_id: str, reason: str, data: dict | None = None) -> CaseDetail:
+        """An administrator runs a case's failed step again, after fixing its data if needed."""
+        _require_role(who, ADMIN_ROLES, "retry failed steps")
+        _require_reason(reason)
+        facts = self._visible_case(who, case_id)
+        if not self._sees(who, facts.org_unit, ADMIN_ROLES):
+            raise Forbidden("you administer another part of the network", zh="该案件不在您管理的范围内")
+        with _status_conflicts():
+            self.runtime.retry(case_id, actor=who.username, data=data, reason=reason)
+        return self.detail(who, case_id)
+
     def migrate(self, who: Principal, case_id: str, version: int | None = None) -> CaseDetail:
         self._supervised_case(who, case_id)
         with _status_conflicts():
@@ -299,14 +340,18 @@ class CaseService:
     def _escalation_task(self, facts: CaseRow) -> TaskView:
         steps = ESCALATION_STEPS.get(facts.process_key)
         if not steps:
-            raise InvalidState(f"process {facts.process_key} offers no escalation", case_no=facts.case_no)
+            raise InvalidState(f"process {facts.process_key} offers no escalation", case_no=facts.case_no,
+                               zh=f"流程 {facts.process_key} 不支持升级上报")
         if facts.status != "running":
             raise InvalidState(f"case {facts.case_no} is {facts.status}; only a running case can be escalated",
-                               case_no=facts.case_no)
+                               case_no=facts.case_no,
+                               zh=f"案件 {facts.case_no} 当前为「{STATE_ZH.get(facts.status, facts.status)}」"
+                                  "，只有进行中的案件才能升级上报")
         task = next((t for t in self._open_tasks(facts.id) if t.name in steps), None)
         if task is None:
             raise InvalidState(f"case {facts.case_no} is not in level-1 or level-2 mediation, so there is no "
-                               f"level to escalate from", case_no=facts.case_no)
+                               f"level to escalate from", case_no=facts.case_no,
+                               zh=f"案件 {facts.case_no} 不在一级或二级调解阶段，无法升级上报")
         return task
 
     # -- jurisdiction and privacy ----------------------------------------------------------------
@@ -323,14 +368,15 @@ class CaseService:
     def _visible_case(self, who: Principal, case_id: str) -> CaseRow:
         facts = self._facts(case_id)
         if facts is None or not self._sees(who, facts.org_unit, CASE_ROLES):
-            raise NotFound("case not found", case=case_id)
+            raise NotFound("case not found", case=case_id, zh="未找到该案件")
         return facts
 
     def _supervised_case(self, who: Principal, case_id: str) -> CaseRow:
         _require_role(who, SUPERVISION_ROLES, "supervise cases")
         facts = self._visible_case(who, case_id)
         if not self._sees(who, facts.org_unit, SUPERVISION_ROLES):
-            raise Forbidden("you do not supervise the unit this case belongs to")
+            raise Forbidden("you do not supervise the unit this case belongs to",
+                            zh="该案件所属单位不在您的督办范围内")
         return facts
 
     def _may_read_sensitive(self, who: Principal, facts: CaseRow, open_tasks: list[TaskView]) -> bool:
@@ -367,7 +413,8 @@ def business_key(scope: str, who: str, idempotency_key: str | None) -> str | Non
 
 def _require_role(who: Principal, roles, what: str) -> None:
     if not who.has_any_role(roles):
-        raise Forbidden(f"to {what} you need one of the roles: {', '.join(sorted(roles))}")
+        raise Forbidden(f"to {what} you need one of the roles: {', '.join(sorted(roles))}",
+                        zh=f"此操作需要以下角色之一：{'、'.join(sorted(roles))}")
 
 
 @contextlib.contextmanager
@@ -380,40 +427,41 @@ def _status_conflicts():
         if "status" not in exc.context:
             raise
         context = {k: v for k, v in exc.context.items() if k != "status"}
-        raise InvalidState(exc.message, case_status=exc.context["status"], **context) from exc
+        raise InvalidState(exc.message, case_status=exc.context["status"], zh=exc.zh, **context) from exc
 
 
 def _require_reason(reason: str | None) -> None:
     if not (reason or "").strip():
-        raise ValidationFailed("a reason is required", [FieldError("reason", "请说明理由", "required")])
-
-
-def _check_known_fields(schema: dict | None, data: dict) -> None:
-    """Refuse top-level fields the start form does not define, unless the form itself says
-    what extra fields may be: otherwise a submitter could plant routing or outcome
-    variables (handling_level, outcome, ...) in the case data."""
-    if not isinstance(schema, dict) or "properties" not in schema or "additionalProperties" in schema:
-        return
-    unknown = [name for name in data if name not in schema["properties"]]
-    if unknown:
-        raise ValidationFailed("submitted data has fields the form does not define",
-                               [FieldError(name, "表单包含未定义的字段", "additionalProperties") for name in unknown])
+        raise ValidationFailed("a reason is required", [FieldError("reason", "give a reason", "required",
+                                                                   zh="请说明理由")], zh="请说明理由")
 
 
 def _check_sensitive(fields: list[str], paths: set[str]) -> None:
-    errors = [FieldError(f"fields.{i}", f"{path} 不是本案的敏感字段", "sensitive")
+    errors = [FieldError(f"fields.{i}", f"{path} is not a sensitive field of this case", "sensitive",
+                         zh=f"{path} 不是本案的敏感字段")
               for i, path in enumerate(fields) if re.sub(r"\[\d+\]", "[]", path) not in paths]
     if errors:
-        raise ValidationFailed("only sensitive fields can be revealed", errors)
+        raise ValidationFailed("only sensitive fields can be revealed", errors, zh="只能查看本案的敏感字段")
 
 
-def _masked_event(data: dict, paths: set[str]) -> dict:
+def _masked_event(data: dict, paths: set[str]) -> tuple[dict, list[str]]:
     # Events carry form data either at the top (business events) or under "data"
     # (instance_started, task_completed, instance_completed).
-    top, _ = masked(data or {}, paths)
+    top, hits = masked(data or {}, paths)
     if isinstance(top.get("data"), dict):
-        top["data"], _ = masked(top["data"], paths)
-    return top
+        top["data"], nested = masked(top["data"], paths)
+        hits += nested
+    return top, hits
+
+
+def record_clear_read(store, at: datetime, username: str, case_id: str, via: str, fields: list[str],
+                      reason: str | None = None) -> None:
+    """Log that `username` was sent these sensitive fields of the case in clear (none: no entry)."""
+    if not fields:
+        return
+    with store.write() as session:
+        access_log.record(session, instance_id=case_id, username=username, at=at, via=via, fields=fields,
+                          reason=reason)
 
 
 def _public_steps(facts: CaseRow, kept: dict[str, datetime], refused: bool) -> list[PublicStep]:

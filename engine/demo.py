@@ -116,7 +116,7 @@ def demo_cases(now: datetime) -> list[DemoCase]:
 
 
 def _received(case: DemoCase, now: datetime) -> DemoCase:
-    at = (now - timedelta(hours=case.received_hours_ago)).astimezone(CHINA).isoformat(timespec="minutes")
+    at = (now - timedelta(hours=case.received_hours_ago)).astimezone(CHINA).isoformat(timespec="seconds")
     return DemoCase(case.number, case.org_unit, case.channel, {**case.intake, "received_at": at}, case.steps,
                     case.stage, case.received_hours_ago)
 

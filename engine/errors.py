@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Task and case states as messages name them in Chinese (an unknown state is shown as is).
+STATE_ZH = {"ready": "待办", "completed": "已办结", "cancelled": "已取消", "suspended": "已暂停",
+            "running": "进行中", "incident": "异常", "terminated": "已终止"}
+
 
 class JiaheError(Exception):
     """Base of every error the engine raises on purpose.
@@ -73,6 +77,12 @@ class InvalidState(JiaheError):
     """The operation does not apply to the instance or task in its current state."""
 
     code = "invalid_state"
+
+
+class CorruptInstance(InvalidState):
+    """An instance's saved workflow cannot be read back."""
+
+    code = "corrupt_instance"
 
 
 class DefinitionError(JiaheError):

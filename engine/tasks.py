@@ -17,9 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from engine.access import SENSITIVE_READERS, SUPERVISION_ROLES, Principal
+from engine.cases import record_clear_read
+from engine.definitions.forms import undeclared_fields
 from engine.definitions.instructions import render_instructions
 from engine.definitions.parsing import FORM_UI_SCHEMA, ParsedProcess
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from engine.idempotency import Idempotency
 from engine.org import OrgChart
 from engine.privacy import masked, sensitive_paths_of_forms
 from engine.runtime.projections import task_properties
@@ -170,9 +173,13 @@ class TaskDesk:
 
     def _filter(self, query: TaskQuery) -> TaskFilter:
         if query.scope not in SCOPES:
-            raise ValidationFailed("unknown scope", [FieldError("scope", f"one of {', '.join(SCOPES)}")])
+            raise ValidationFailed("unknown scope", [FieldError("scope", f"one of {', '.join(SCOPES)}",
+                                                                zh=f"应为 {'、'.join(SCOPES)} 之一")],
+                                   zh="未知的任务范围")
         if query.sort is not None and query.sort not in SORTS:
-            raise ValidationFailed("unknown sort", [FieldError("sort", f"one of {', '.join(SORTS)}")])
+            raise ValidationFailed("unknown sort", [FieldError("sort", f"one of {', '.join(SORTS)}",
+                                                               zh=f"应为 {'、'.join(SORTS)} 之一")],
+                                   zh="未知的排序方式")
         narrowing = {"process_key": query.process, "instance_id": query.case_id}
         if query.scope == "mine":
             return TaskFilter(assignee=self.me, **narrowing)
@@ -203,9 +210,11 @@ class TaskDesk:
 
     def _visible_data(self, row, case: CaseFacts, parsed: ParsedProcess) -> tuple[dict, list[str]]:
         data = json_safe(self.runtime.task_data(row.id))
+        hidden, hits = masked(data, sensitive_paths_of_forms(parsed.forms.values()))
         if self.access.reads_sensitive(row, case):
+            record_clear_read(self.store, self.clock.now(), self.me, case.id, "task", hits)
             return data, []
-        return masked(data, sensitive_paths_of_forms(parsed.forms.values()))
+        return hidden, hits
 
     # -- acting --------------------------------------------------------------------------
     def claim(self, task_id: str) -> TaskItem:
@@ -225,7 +234,8 @@ class TaskDesk:
         row, _ = self._readable(task_id)
         supervising = self.access.supervises(row)
         if not supervising and not (user == self.me and self.access.works_on(row)):
-            raise Forbidden("only a supervisor over this task may assign it to someone else")
+            raise Forbidden("only a supervisor over this task may assign it to someone else",
+                            zh="只有督办此任务的人员才能把它指派给他人")
         self._check_qualified(row, user)
         if supervising:
             self.runtime.assign(task_id, user, actor=self.me)
@@ -241,24 +251,54 @@ class TaskDesk:
         if found is None or not candidate.sees(self.access.chart, row.org_unit, row.role):
             message = (f"{user} does not hold the role {row.role} at or above {row.org_unit}" if found
                        else f"there is no active user {user}")
-            raise ValidationFailed("the task cannot be assigned to this user", [FieldError("user", message)])
+            raise ValidationFailed("the task cannot be assigned to this user", [FieldError(
+                "user", message, zh=(f"{user} 在 {row.org_unit} 及其上级单位都没有「{row.role}」角色" if found
+                                     else f"没有在用的用户 {user}"))], zh="不能把此任务指派给该用户")
 
     def save_draft(self, task_id: str, data: dict) -> Draft:
-        row, _ = self._workable(task_id)
+        """Unfinished form data, not validated, but only the fields the form declares."""
+        row, case = self._workable(task_id)
         if row.state != "ready":
             raise Conflict(f"task {task_id} is {row.state}; drafts are kept for open tasks only",
-                           task=task_id, state=row.state)
+                           task=task_id, state=row.state, zh="任务已办结，不再保存草稿")
+        with self.store.read() as session:
+            schema = self.runtime.parsed_by_id(session, case.version_id).form(row.form)
+        undeclared = undeclared_fields(schema, data)
+        if undeclared:
+            raise ValidationFailed("the draft has fields the form does not have", undeclared,
+                                   zh="草稿包含表单没有的字段", task=task_id)
         with self.store.write() as session:
             saved = queries.save_draft(session, task_id, self.me, data, self.clock.now())
             return Draft(saved.data, saved.saved_at)
 
-    def complete(self, task_id: str, data: dict | None, *, row_version: int | None = None) -> Completion:
+    def complete(self, task_id: str, data: dict | None, *, row_version: int | None = None,
+                 idempotency_key: str | None = None) -> Completion:
+        """Submit the form. A retry with the same Idempotency-Key and data (after a lost
+        response, say) gets the completion again instead of a conflict."""
+        idempotency = Idempotency.of("complete", self.me, idempotency_key, {"task": task_id, "data": data or {}})
+        if self._completed_before(idempotency):
+            self._readable(task_id)
+            return self._completion(task_id)
         self._workable(task_id)
-        view = self.runtime.complete(task_id, data, actor=self.me, expected_row_version=row_version)
+        try:
+            self.runtime.complete(task_id, data, actor=self.me, expected_row_version=row_version,
+                                  idempotency=idempotency)
+        except Conflict:
+            if not self._completed_before(idempotency):  # not our own first attempt winning a race
+                raise
         self._forget_drafts(task_id)
+        return self._completion(task_id)
+
+    def _completed_before(self, idempotency: Idempotency | None) -> bool:
+        if idempotency is None:
+            return False
+        with self.store.read() as session:
+            return idempotency.earlier(session) is not None
+
+    def _completion(self, task_id: str) -> Completion:
         with self.store.read() as session:
             _, case = queries.task_with_case(session, task_id)
-            open_rows = queries.open_tasks_of_case(session, view.id)
+            open_rows = queries.open_tasks_of_case(session, case.id)
         now = self.clock.now()
         return Completion(case=_case_ref(case), next_tasks=[task_item(r, c, now) for r, c in open_rows
                                                             if self.access.reads(r)])
@@ -282,7 +322,9 @@ class TaskDesk:
         text = (text or "").strip()
         if not text or len(text) > COMMENT_MAX_CHARS:
             raise ValidationFailed("a comment has 1 to 2000 characters",
-                                   [FieldError("text", f"must have 1 to {COMMENT_MAX_CHARS} characters")])
+                                   [FieldError("text", f"must have 1 to {COMMENT_MAX_CHARS} characters",
+                                               zh=f"应为 1 至 {COMMENT_MAX_CHARS} 个字")],
+                                   zh="留言应为 1 至 2000 个字")
         with self.store.write() as session:
             row, _ = self._readable_in(session, task_id)
             comment = queries.add_comment(session, row, self.me, text, self.clock.now())
@@ -296,13 +338,14 @@ class TaskDesk:
     def _readable_in(self, session, task_id: str):
         row, case = queries.task_with_case(session, task_id)
         if not self.access.reads(row):
-            raise NotFound("task not found", task=task_id)
+            raise NotFound("task not found", task=task_id, zh="未找到该任务")
         return row, case
 
     def _workable(self, task_id: str):
         row, case = self._readable(task_id)
         if not self.access.works_on(row):
-            raise Forbidden(f"this task is for the role {row.role}; you may supervise it but not work on it")
+            raise Forbidden(f"this task is for the role {row.role}; you may supervise it but not work on it",
+                            zh=f"此任务由「{row.role}」岗位办理，您可以督办，但不能办理")
         return row, case
 
 

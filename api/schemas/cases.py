@@ -15,8 +15,9 @@ def _not_blank(value: str) -> None:
 
 
 def _reason(required: bool) -> fields.String:
-    if required:
-        return fields.String(required=True, validate=[validate.Length(max=2000), _not_blank])
+    if required:  # the pattern tells clients what _not_blank checks: some non-space character
+        return fields.String(required=True, validate=[validate.Length(max=2000), _not_blank],
+                             metadata={"pattern": r"\S"})
     return fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -69,6 +70,12 @@ class ReasonIn(Schema):
 
 class OptionalReasonIn(Schema):
     reason = _reason(required=False)
+
+
+class RetryIn(Schema):
+    reason = _reason(required=True)
+    data = fields.Dict(keys=fields.String(), load_default=dict,
+                       metadata={"description": "values to set on the failed step before it runs again"})
 
 
 class MigrateIn(Schema):
@@ -174,6 +181,20 @@ class EventOut(Schema):
     task = fields.String(attribute="task_id", allow_none=True)
     data = fields.Dict()
     hash = fields.String()
+
+
+class SensitiveReadOut(Schema):
+    at = fields.DateTime()
+    username = fields.String()
+    via = fields.String(metadata={"description": "case (the case page), task (a task page), timeline, or "
+                                                 "reveal (asked for, with a reason)"})
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
+                          metadata={"description": "the sensitive fields sent in clear"})
+    reason = fields.String(allow_none=True)
+
+
+class AccessLogOut(Schema):
+    items = fields.List(fields.Nested(SensitiveReadOut))
 
 
 class TimelineOut(Schema):

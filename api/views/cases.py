@@ -9,7 +9,9 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, login_required
+from api.openapi import rate_limited
 from api.schemas.cases import (
+    AccessLogOut,
     CaseIn,
     CaseListArgs,
     CaseOut,
@@ -21,6 +23,7 @@ from api.schemas.cases import (
     PublicReceiptOut,
     PublicStatusOut,
     ReasonIn,
+    RetryIn,
     RevealIn,
     RevealOut,
     TimelineOut,
@@ -57,6 +60,7 @@ def register_case(headers, body):
 
 
 @blp.route("/public/intake", methods=["POST"])
+@rate_limited
 @blp.arguments(IdempotencyHeaders, location="headers")
 @blp.arguments(PublicIntakeIn)
 @blp.response(201, PublicReceiptOut)
@@ -71,6 +75,7 @@ def public_intake(headers, body):
 
 
 @blp.route("/public/intake/<receipt>")
+@rate_limited
 @blp.response(200, PublicStatusOut)
 def public_status(receipt):
     """Where a submission stands, in coarse public stages; no names and no case data."""
@@ -123,6 +128,15 @@ def case_timeline(case_id):
     return {"items": cases().timeline(current_principal(), case_id)}
 
 
+@blp.route("/cases/<case_id>/access-log")
+@login_required
+@blp.response(200, AccessLogOut)
+def access_log(case_id):
+    """Who was sent the case's sensitive fields (victim address and phone, shelter, reporter)
+    in clear, when, which fields and how: for supervisors of the case (PIPL need-to-know)."""
+    return {"items": cases().access_log(current_principal(), case_id)}
+
+
 @blp.route("/cases/<case_id>/reveal", methods=["POST"])
 @login_required
 @blp.arguments(RevealIn)
@@ -159,6 +173,17 @@ def resume(body, case_id):
 def terminate(body, case_id):
     """End the case without an outcome; the reason goes on the timeline."""
     return cases().terminate(current_principal(), case_id, body["reason"])
+
+
+@blp.route("/cases/<case_id>/retry", methods=["POST"])
+@login_required
+@blp.arguments(RetryIn)
+@blp.response(200, CaseOut)
+def retry(body, case_id):
+    """Run an incident's failed step again (administrators), optionally with corrected data;
+    a timer that could not fire is tried by the next worker pass. 409 unless the case has an
+    incident, or when its saved state is damaged (corrupt_instance)."""
+    return cases().retry(current_principal(), case_id, body["reason"], body["data"])
 
 
 @blp.route("/cases/<case_id>/migrate", methods=["POST"])

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import SESSION_COOKIE, csrf_token_for, current_principal, login_required, request_token
 from api.login import log_in, set_device_cookie
+from api.openapi import rate_limited
 from api.schemas.common import MembershipOut, OrgUnitOut
 from api.services import services
 from engine.store import token_repository
@@ -38,6 +39,7 @@ class SessionOut(MeOut):
 
 
 @blp.route("/auth/login", methods=["POST"])
+@rate_limited
 @blp.arguments(LoginIn)
 @blp.response(200, TokenOut)
 def login(body):
@@ -59,6 +61,7 @@ def logout():
 
 
 @blp.route("/auth/session", methods=["POST"])
+@rate_limited
 @blp.arguments(LoginIn)
 @blp.response(200, SessionOut)
 def open_session(body):

@@ -21,6 +21,8 @@ def healthz():
 
 
 @blp.route("/metrics")
+@blp.doc(responses={"200": {"description": "Prometheus text exposition format",
+                            "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics():
     """Prometheus text format: instances by status, open tasks, overdue tasks, due timers."""
     svc = services()

@@ -9,6 +9,7 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, login_required
+from api.schemas.cases import IdempotencyHeaders
 from api.schemas.tasks import (
     TaskAssignIn,
     TaskCommentIn,
@@ -91,12 +92,16 @@ def save_draft(body, task_id):
 
 @blp.route("/tasks/<task_id>/complete", methods=["POST"])
 @login_required
+@blp.arguments(IdempotencyHeaders, location="headers")
 @blp.arguments(TaskCompleteIn)
 @blp.response(200, TaskCompletionOut)
-def complete_task(body, task_id):
+def complete_task(headers, body, task_id):
     """Submit the form. 422 with field errors if it does not validate; 409 if the task is
-    done already, claimed by someone else, or the case changed since row_version."""
-    return desk().complete(task_id, body["data"], row_version=body["row_version"])
+    done already, claimed by someone else, or the case changed since row_version. Send an
+    Idempotency-Key: a retry with the same key and data gets the same 200, not a 409; the
+    same key with other data is 422 idempotency_key_reused."""
+    return desk().complete(task_id, body["data"], row_version=body["row_version"],
+                           idempotency_key=headers["idempotency_key"])
 
 
 @blp.route("/tasks/<task_id>/comments")

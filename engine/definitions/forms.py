@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import re
+from datetime import date, datetime
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -11,20 +12,44 @@ from jsonschema import Draft202012Validator, FormatChecker
 from engine.errors import FieldError
 
 _FORMAT_CHECKER = FormatChecker()
+# RFC 3339, as JSON Schema means it: a date-time carries its offset. jsonschema checks
+# date-time only with an extra package installed, and its date check takes Python's looser
+# ISO forms ("20260305"), so both are ours.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
+
+@_FORMAT_CHECKER.checks("date", raises=ValueError)
+def _is_date(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_DATE.match(value)) and date.fromisoformat(value) is not None
+
+
+@_FORMAT_CHECKER.checks("date-time", raises=ValueError)
+def _is_date_time(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_DATE_TIME.match(value)) and datetime.fromisoformat(value.upper().replace("Z", "+00:00")) is not None
+
+# Chinese and English message templates per JSON Schema keyword.
 _MESSAGES = {
-    "required": "「{label}」为必填项",
-    "type": "「{label}」的类型不正确，应为 {expected}",
-    "enum": "「{label}」的取值不在允许范围内",
-    "format": "「{label}」的格式不正确（应为 {expected}）",
-    "minLength": "「{label}」太短（至少 {expected} 个字符）",
-    "maxLength": "「{label}」太长（至多 {expected} 个字符）",
-    "minimum": "「{label}」不能小于 {expected}",
-    "maximum": "「{label}」不能大于 {expected}",
-    "pattern": "「{label}」的格式不正确",
-    "minItems": "「{label}」至少需要 {expected} 项",
-    "additionalProperties": "表单包含未定义的字段",
+    "required": ("「{label}」为必填项", "{label} is required"),
+    "type": ("「{label}」的类型不正确，应为 {expected}", "{label} must be of type {expected}"),
+    "enum": ("「{label}」的取值不在允许范围内", "{label} is not one of the allowed values"),
+    "const": ("「{label}」的取值不在允许范围内", "{label} is not one of the allowed values"),
+    "oneOf": ("「{label}」的取值不在允许范围内", "{label} is not one of the allowed values"),
+    "format": ("「{label}」的格式不正确（应为 {expected}）", "{label} is not a valid {expected}"),
+    "minLength": ("「{label}」太短（至少 {expected} 个字符）", "{label} is too short (at least {expected} characters)"),
+    "maxLength": ("「{label}」太长（至多 {expected} 个字符）", "{label} is too long (at most {expected} characters)"),
+    "minimum": ("「{label}」不能小于 {expected}", "{label} must be at least {expected}"),
+    "maximum": ("「{label}」不能大于 {expected}", "{label} must be at most {expected}"),
+    "pattern": ("「{label}」的格式不正确", "{label} does not have the expected format"),
+    "minItems": ("「{label}」至少需要 {expected} 项", "{label} needs at least {expected} items"),
+    "maxItems": ("「{label}」至多 {expected} 项", "{label} takes at most {expected} items"),
+    "additionalProperties": ("表单包含未定义的字段", "the form does not define this field"),
 }
+UNDECLARED = ("表单没有此字段，不能提交", "the form does not have this field")
 
 
 def validate_form(schema: dict | None, data: Any) -> list[FieldError]:
@@ -33,6 +58,35 @@ def validate_form(schema: dict | None, data: Any) -> list[FieldError]:
         return []
     errors = sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_field_error(schema, error) for error in errors]
+
+
+def undeclared_fields(schema: dict | None, data: dict) -> list[FieldError]:
+    """A field error for each top-level field of `data` that the form does not declare.
+
+    A step writes only what its form asks for: a submitter must not plant routing or
+    outcome variables (level, risk_colour, outcome, ...) that the form does not show. A step
+    without a form takes no fields."""
+    declared = declared_fields(schema) if isinstance(schema, dict) else frozenset()
+    zh, en = UNDECLARED
+    return [FieldError(name, en, "additionalProperties", zh=zh) for name in data if name not in declared]
+
+
+def declared_fields(schema: dict) -> frozenset[str]:
+    """The top-level properties a form declares anywhere: its own `properties` and those of
+    the parts that apply conditionally (allOf/anyOf/oneOf, if/then/else, dependentSchemas)."""
+    names: set[str] = set()
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict):
+            continue
+        names.update((node.get("properties") or {}).keys())
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            pending.extend(node.get(keyword) or [])
+        # not "if": a field it tests is declared where it is shown, or not at all
+        pending.extend(node.get(keyword) for keyword in ("then", "else"))
+        pending.extend((node.get("dependentSchemas") or {}).values())
+    return frozenset(names)
 
 
 # Validators by schema object. Deployed forms are parsed once per version and then shared, so
@@ -60,10 +114,12 @@ def _field_error(schema: dict, error) -> FieldError:
         path.append(missing)
     field = ".".join(path) or "(form)"
     label = _label(schema, path) or field
-    template = _MESSAGES.get(error.validator)
+    templates = _MESSAGES.get(error.validator)
     expected = error.validator_value if not isinstance(error.validator_value, (dict, list)) else ""
-    message = template.format(label=label, expected=expected) if template else error.message
-    return FieldError(field=field, message=message, validator=str(error.validator))
+    if templates is None:
+        return FieldError(field=field, message=error.message, validator=str(error.validator))
+    zh, en = (template.format(label=label, expected=expected) for template in templates)
+    return FieldError(field=field, message=en, validator=str(error.validator), zh=zh)
 
 
 def _missing_property(error) -> str:

@@ -18,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import using_clock
 from engine.definitions.parsing import ParsedProcess
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, CorruptInstance, NotFound
 from engine.runtime import history, projections
 from engine.runtime.facts import project_facts
 from engine.store import repository as repo
@@ -50,8 +50,7 @@ class InstanceChange:
     @property
     def workflow(self):
         if self._workflow is None:
-            self._workflow = self.runtime.codec.loads(self.row.serialized, self.parsed,
-                                                      self.runtime.script_engine)
+            self._workflow = load_workflow(self.runtime, self.row.id, self.row.serialized, self.parsed)
             self.dirty = True
         return self._workflow
 
@@ -291,6 +290,16 @@ def commitment_kinds(value: str | None) -> list[str]:
     """`commitment` property values ("accept", "outcome,feedback") as recorded kinds."""
     parts = [p.strip() for p in (value or "").split(",") if p.strip()]
     return [COMMITMENT_KINDS[p] for p in parts if p in COMMITMENT_KINDS]
+
+
+def load_workflow(runtime, instance_id: str, blob: bytes, parsed):
+    """The saved workflow; a blob that cannot be read (damaged in storage) is CorruptInstance."""
+    try:
+        return runtime.codec.loads(blob, parsed, runtime.script_engine)
+    except Exception as exc:  # zlib, JSON or SpiffWorkflow's converter: any of them means damaged
+        raise CorruptInstance(f"the saved state of instance {instance_id} cannot be read "
+                              f"({type(exc).__name__}: {exc}); restore it from a backup",
+                              zh="案件的保存状态已损坏，无法读取，请从备份恢复", instance=instance_id) from exc
 
 
 def _incident_message(exc: Exception) -> str:

@@ -1,4 +1,8 @@
-"""Deploying the designer's tree: lint it, then store each changed bundle as a new version."""
+"""Deploying the designer's tree: lint it, then store each changed bundle as a new version.
+
+A bundle whose content equals the latest version's is not deployed again. One equal to an
+earlier version's (deploy A, then B, then A) becomes a new latest version: that is how a
+designer rolls back, and the audit event names the version it repeats."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,9 +48,12 @@ def _deploy_bundle(runtime, session, bundle: Bundle, actor: str) -> Deployed:
         return Deployed(bundle.process_key, latest.version, digest, created=False)
     number = (latest.version if latest else 0) + 1
     now = runtime.clock.now()
+    event = {"process": bundle.process_key, "version": number, "hash": digest}
+    earlier = repo.version_with_content(session, bundle.process_key, digest)
+    if earlier is not None:  # a roll back: say to which content
+        event["same_as_version"] = earlier.version
     session.add(ProcessVersion(process_key=bundle.process_key, version=number, name=bundle.name,
                                content_hash=digest, bundle=bundle.to_dict(), deployed_at=now, deployed_by=actor))
-    repo.append_audit(session, "system", at=now, type_="process_deployed", actor=actor,
-                      data={"process": bundle.process_key, "version": number, "hash": digest},
+    repo.append_audit(session, "system", at=now, type_="process_deployed", actor=actor, data=event,
                       postgres=runtime.store.is_postgres)
     return Deployed(bundle.process_key, number, digest, created=True)

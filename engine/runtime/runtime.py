@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.calendar import WorkingCalendar
 from engine.clock import Clock, SystemClock, install_spiff_clock, using_clock
-from engine.definitions.forms import validate_form
+from engine.definitions.forms import undeclared_fields, validate_form
 from engine.definitions.parsing import FORM_SCHEMA, ParsedProcess, SpecCache, parse_bundle
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
+from engine.idempotency import Idempotency
 from engine.runtime import messaging
-from engine.runtime.change import InstanceChange
+from engine.runtime.change import InstanceChange, load_workflow
 from engine.runtime.codec import WorkflowCodec
 from engine.runtime.projections import case_data, find_task, keep_case_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
@@ -28,6 +30,9 @@ from engine.sandbox import Sandbox, make_script_engine
 from engine.store import Store, instance_links, rows
 from engine.store import repository as repo
 from engine.store.models import ProcessInstance, ProcessVersion
+
+# What a case is registered with besides its start form: the channel the matter came by.
+START_ENVELOPE = frozenset({"channel"})
 
 
 class Runtime:
@@ -66,14 +71,20 @@ class Runtime:
 
     # -- starting ------------------------------------------------------------------------
     def start(self, process_key: str, *, actor: str, data: dict | None = None, org_unit: str | None = None,
-              business_key: str | None = None, title: str = "", version: int | None = None) -> InstanceView:
+              business_key: str | None = None, title: str = "", version: int | None = None,
+              idempotency: Idempotency | None = None) -> InstanceView:
         with self.store.write() as session:
+            earlier = idempotency.earlier(session) if idempotency is not None else None
+            if earlier is not None:
+                return self._view(session, repo.get_instance(session, earlier.instance_id), created=False)
             if business_key:
                 existing = repo.instance_by_business_key(session, business_key)
                 if existing is not None:
                     return self._view(session, existing, created=False)
             change = self._start_in(session, process_key, actor=actor, data=data or {}, org_unit=org_unit,
                                     business_key=business_key, title=title, version=version)
+            if idempotency is not None:
+                idempotency.remember(session, instance_id=change.row.id, task_id=None, now=change.now)
             view = change.view()
         return self._after_commit(view)
 
@@ -86,7 +97,8 @@ class Runtime:
         pv = repo.version_by_number(session, process_key, version) if version else self._latest(session, process_key)
         parsed = self.parsed(session, pv)
         if validate:
-            self._validate(parsed.form(start_form_name(parsed)), data, element=process_key)
+            self._validate(parsed.form(start_form_name(parsed)), data, element=process_key,
+                           envelope=START_ENVELOPE)
         now = self.clock.now()
         row = rows.new_row(ProcessInstance.__table__, id=str(uuid.uuid4()), process_key=process_key,
                            version_id=pv.id, status="running", org_unit=org_unit, business_key=business_key,
@@ -110,17 +122,20 @@ class Runtime:
 
     # -- human tasks ---------------------------------------------------------------------
     def complete(self, task_id: str, data: dict | None, *, actor: str,
-                 expected_row_version: int | None = None) -> InstanceView:
+                 expected_row_version: int | None = None, idempotency: Idempotency | None = None) -> InstanceView:
+        """Complete a user task; with `idempotency`, the request is remembered in the same
+        transaction, so that a retry is recognised (TaskDesk.complete)."""
         data = dict(data or {})
         with self.changing_task(task_id, actor) as (change, task_row):
             self._check_actionable(change, task_row, actor, expected_row_version)
-            self._validate(change.parsed.form(task_row.form), data, element=task_row.task_spec, task=task_id)
+            if idempotency is not None:
+                idempotency.remember(change.session, instance_id=change.row.id, task_id=task_id, now=change.now)
+            self.check_submission(change.parsed, task_row.form, data, element=task_row.task_spec, task=task_id)
             task = change.spiff_task(task_id)
             if not task.has_state(TaskState.READY):
                 raise Conflict(f"task {task_id} is no longer ready", task=task_id)
             task.set_data(**data)
-            with using_clock(self.clock):
-                task.run()
+            run_submitted_step(task, self.clock)
             task_row.state, task_row.ended_at, task_row.ended_by = "completed", change.now, actor
             change.emit("task_completed", task_id, name=task_row.task_spec, data=data)
             change.note_handler(task_row)
@@ -170,10 +185,22 @@ class Runtime:
         if task_row.state != "ready":
             raise Conflict(f"task {task_row.id} is {task_row.state}", task=task_row.id, state=task_row.state)
 
-    def _validate(self, schema, data, **context) -> None:
+    def check_submission(self, parsed: ParsedProcess, form_name: str | None, data: dict, **context) -> None:
+        """What completing a user task checks before anything changes: ValidationFailed unless
+        `data` has only the fields of the task's form, and satisfies it."""
+        self._validate(parsed.form(form_name), data, task=context.pop("task", ""), **context)
+
+    def _validate(self, schema, data, *, envelope: frozenset[str] = frozenset(), **context) -> None:
+        """Only the fields the form declares (or the `envelope` allows), and valid. A step
+        without a form takes none; an instance started without a start form (by a message,
+        say) takes its data as given."""
         errors = validate_form(schema, data)
+        if schema is not None or "task" in context:
+            declared = {name: value for name, value in data.items() if name not in envelope}
+            errors = undeclared_fields(schema, declared) or errors
         if errors:
-            raise ValidationFailed("submitted data does not satisfy the form", errors, **context)
+            raise ValidationFailed("submitted data does not satisfy the form", errors, zh="提交的内容不符合表单要求",
+                                   **context)
 
     # -- supervision ---------------------------------------------------------------------
     def suspend(self, instance_id: str, *, actor: str, reason: str = "") -> InstanceView:
@@ -206,8 +233,9 @@ class Runtime:
             change.save()
             return change.view()
 
-    def retry(self, instance_id: str, *, actor: str, data: dict | None = None) -> InstanceView:
-        """Re-run the failed step of an incident, after an admin has fixed its data."""
+    def retry(self, instance_id: str, *, actor: str, data: dict | None = None, reason: str = "") -> InstanceView:
+        """Re-run the failed step of an incident, after an admin has fixed its data (a timer
+        that could not fire is tried again by the next worker pass)."""
         with self.changing(instance_id, actor) as change:
             change.require_status("incident")
             failed = change.workflow.get_tasks(state=TaskState.ERROR)
@@ -217,8 +245,9 @@ class Runtime:
             for incident in repo.open_incidents(change.session, instance_id):
                 incident.resolved_at, incident.resolved_by = change.now, actor
             change.row.status = "running"
-            change.emit("incident_retried", data=data or {}, tasks=[t.task_spec.name for t in failed])
-            change.advance()
+            change.emit("incident_retried", data=data or {}, tasks=[t.task_spec.name for t in failed], reason=reason)
+            # Timers that fell due meanwhile fire now, with their events (a timer-set-aside incident).
+            change.refresh_timers()
             change.save()
             view = change.view()
         return self._after_commit(view)
@@ -278,7 +307,7 @@ class Runtime:
 
     def _view(self, session, row: ProcessInstance, created: bool = True) -> InstanceView:
         parsed = self.parsed_by_id(session, row.version_id)
-        workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
+        workflow = load_workflow(self, row.id, row.serialized, parsed)
         return build_view(session, row, parsed, workflow, created)
 
     def started_from(self, instance_id: str) -> list[LinkedInstanceView]:
@@ -302,11 +331,27 @@ class Runtime:
             task_row = repo.get_task(session, task_id)
             row = repo.get_instance(session, task_row.instance_id)
             parsed = self.parsed_by_id(session, row.version_id)
-            workflow = self.codec.loads(row.serialized, parsed, self.script_engine)
+            workflow = load_workflow(self, row.id, row.serialized, parsed)
             task = find_task(workflow, uuid.UUID(task_id))
             if task is not None:
                 return dict(task.data)
             return repo.submitted_data(session, row.id, task_id)
+
+
+def run_submitted_step(task, clock) -> None:
+    """Run a user task with what was submitted. Its own scripts (a postScript, say) work on
+    that data: when one fails, the submission is refused (422) and the transaction rolls
+    back, so the case stays as it was and the user can correct what she sent."""
+    try:
+        with using_clock(clock):
+            task.run()
+    except (SpiffWorkflowException, WorkflowException) as exc:
+        message = str(getattr(exc, "error_msg", None) or exc)
+        raise ValidationFailed(
+            "the step could not use what was submitted", [
+                FieldError("(form)", f"the step's script failed on this data: {message}", "script",
+                           zh=f"此步骤的脚本无法处理提交的内容：{message}")],
+            zh="此步骤无法处理提交的内容，请检查后重新提交", element=task.task_spec.name) from None
 
 
 def start_form_name(parsed: ParsedProcess) -> str | None:

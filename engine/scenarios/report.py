@@ -40,8 +40,8 @@ def describe_error(exc) -> str:
     """A Jiahe error with its field errors or lint findings, on one line."""
     text = f"{exc.code}: {exc.message}"
     field_errors = getattr(exc, "field_errors", None) or []
-    if field_errors:
-        text += "; field errors: " + "; ".join(f"{e.field}: {e.message}" for e in field_errors)
+    if field_errors:  # in the words the form's user would read
+        text += "; field errors: " + "; ".join(f"{e.field}: {e.zh or e.message}" for e in field_errors)
     findings = getattr(exc, "findings", None) or []
     for finding in findings[:MAX_FINDINGS]:
         element = f" [{finding.element_id}]" if finding.element_id else ""

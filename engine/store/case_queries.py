@@ -157,10 +157,6 @@ def case_row(session: Session, case_id: str, now: datetime) -> CaseRow | None:
     return _case_row(row, task_stats(session, [case_id], now).get(case_id))
 
 
-def case_id_by_business_key(session: Session, business_key: str) -> str | None:
-    return session.scalar(select(ProcessInstance.id).where(ProcessInstance.business_key == business_key))
-
-
 def first_commitments(session: Session, case_id: str) -> dict[str, datetime]:
     """When each commitment kind was first kept for the case."""
     stmt = (select(CommitmentRecord.kind, func.min(CommitmentRecord.at))

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import keys
 from engine.errors import Conflict
 
 DEFAULT_SQLITE_PATH = Path("var") / "jiahe.sqlite3"
@@ -47,13 +48,16 @@ def normalise_url(url: str) -> str:
 class Store:
     """Owns the SQLAlchemy engine and hands out transactions."""
 
-    def __init__(self, url: str, *, schema: str | None = None, echo: bool = False):
+    def __init__(self, url: str, *, schema: str | None = None, echo: bool = False, audit_key: bytes | None = None):
         self.url = normalise_url(url)
         self.schema = schema
+        # The audit chain's HMAC key: from outside the database (engine.keys), never in it.
+        self.audit_key = audit_key or keys.audit_key()
         self._sessions_engine = _make_engine(self.url, schema, echo)
         self.engine = self._sessions_engine
-        self._reader = sessionmaker(self._sessions_engine, expire_on_commit=False)
-        self._writer = sessionmaker(self._sessions_engine, expire_on_commit=False)
+        info = {"audit_key": self.audit_key}
+        self._reader = sessionmaker(self._sessions_engine, expire_on_commit=False, info=info)
+        self._writer = sessionmaker(self._sessions_engine, expire_on_commit=False, info=info)
         if self._sessions_engine.dialect.name == "sqlite":
             self.engine = _sqlite_begin_on_connections(self._sessions_engine)
             _sqlite_begin_on_sessions(self._reader, "DEFERRED")

@@ -46,10 +46,9 @@ class Base(DeclarativeBase):
 
 class ProcessVersion(Base):
     __tablename__ = "process_version"
-    __table_args__ = (
-        UniqueConstraint("process_key", "version"),
-        UniqueConstraint("process_key", "content_hash"),
-    )
+    # Not unique by content: deploying an earlier version's content again (a roll back) makes
+    # it the latest under a new number.
+    __table_args__ = (UniqueConstraint("process_key", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     process_key: Mapped[str] = mapped_column(String(100), index=True)
@@ -302,3 +301,34 @@ class RateCounter(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch, as `limits` counts
+
+
+class IdempotentRequest(Base):
+    """A request sent with an Idempotency-Key: the fingerprint of what was sent, and what it
+    did, written in the same transaction as the change, so that a retry gets the original
+    answer and a different request under the same key is refused."""
+
+    __tablename__ = "idempotent_request"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of scope, caller and key
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+
+
+class SensitiveRead(Base):
+    """Who was sent which sensitive fields of a case in clear, when, and by which way (a case
+    or task page, the timeline, an explicit reveal): PIPL need-to-know, read per case by its
+    supervisors. Kept beside the case's audit chain rather than in it, so that reading a case
+    never waits for the lock its writers hold."""
+
+    __tablename__ = "sensitive_read"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    username: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    via: Mapped[str] = mapped_column(String(40))
+    fields: Mapped[list] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -72,6 +72,14 @@ def version_by_id(session: Session, version_id: int) -> ProcessVersion:
     return row
 
 
+def version_with_content(session: Session, process_key: str, content_hash: str) -> ProcessVersion | None:
+    """The newest version of the process with this content, if any."""
+    stmt = (select(ProcessVersion).where(ProcessVersion.process_key == process_key,
+                                         ProcessVersion.content_hash == content_hash)
+            .order_by(ProcessVersion.version.desc()).limit(1))
+    return session.scalars(stmt).first()
+
+
 def all_versions(session: Session) -> Sequence[ProcessVersion]:
     return session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_key, ProcessVersion.version)).all()
 
@@ -237,7 +245,7 @@ def append_instance_audit(session: Session, row: ProcessInstance, *, at: datetim
     if not events:
         return
     rows, row.audit_seq, row.audit_hash = extend_chain(row.id, row.audit_seq or 0, row.audit_hash or GENESIS,
-                                                       at, actor, events)
+                                                       at, actor, events, key=audit_key(session))
     _insert_events(session, rows)
 
 
@@ -247,12 +255,18 @@ def append_audit(session: Session, stream: str, *, at: datetime, type_: str, act
     stmt = select(AuditHead).where(AuditHead.stream == stream)
     head = session.scalars(stmt.with_for_update() if postgres else stmt).first()
     seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
-    rows, seq, prev = extend_chain(stream, seq, prev, at, actor, [(type_, task_id, data or {})])
+    rows, seq, prev = extend_chain(stream, seq, prev, at, actor, [(type_, task_id, data or {})],
+                                   key=audit_key(session))
     if head is None:
         session.add(AuditHead(stream=stream, seq=seq, hash=prev))
     else:
         head.seq, head.hash = seq, prev
     _insert_events(session, rows)
+
+
+def audit_key(session: Session) -> bytes:
+    """The HMAC key of the audit chain, which the Store hands every session it opens."""
+    return session.info["audit_key"]
 
 
 def _insert_events(session: Session, rows: list[dict]) -> None:

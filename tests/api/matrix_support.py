@@ -22,6 +22,7 @@ from api import create_app
 from engine.clock import ManualClock
 from engine.definitions.bundle import ProjectFiles
 from engine.runtime.deployment import deploy_project
+from engine.runtime.timers import set_aside
 from engine.store import org_repository
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -271,7 +272,7 @@ class Targets:
         self.shared: dict[tuple, Target] = {}
         self.builders: dict[str, Callable[..., Target]] = {
             "unit": self._unit, "case": self._new_case, "case_running": self._running_case,
-            "case_suspended": self._suspended_case, "task": self._open_task, "task_claimed": self._claimed_task,
+            "case_suspended": self._suspended_case, "case_incident": self._incident_case, "task": self._open_task, "task_claimed": self._claimed_task,
             "member": self._member, "receipt": self._receipt,
         }
 
@@ -313,6 +314,12 @@ class Targets:
     def _suspended_case(self, grid, spec) -> Target:
         target = self._running_case(grid, spec)
         self.env.runtime.suspend(target.id, actor=COLLEAGUE, reason="矩阵测试")
+        return target
+
+    def _incident_case(self, grid, spec) -> Target:
+        """A case a timer could not be fired for: set aside as an incident."""
+        target = self._running_case(grid, spec)
+        set_aside(self.env.runtime, target.id, "worker", RuntimeError("矩阵测试：定时器无法触发"))
         return target
 
     def _open_task(self, grid, spec: TaskSpec) -> Target:

@@ -105,3 +105,35 @@ def test_a_reveal_keeps_the_audit_chain_whole(api):
     _reveal(api, case["id"], "grid_a1", ["parties[0].phone"])
     screen(api, case["id"])
     assert verify_audit(api.services.store, case["id"]).ok
+
+
+def _access_log(api, case_id, user="supervisor_town"):
+    response = api.get(f"{CASES}/{case_id}/access-log", user)
+    assert response.status_code == 200, response.get_json()
+    return [(e["username"], e["via"], e["fields"]) for e in response.get_json()["items"]]
+
+
+def test_every_clear_read_of_sensitive_fields_is_logged_for_the_supervisor(api):
+    case = new_case(api, reporter_name="王邻居")
+    _detail(api, case["id"], "clerk")
+    api.get(f"{CASES}/{case['id']}/timeline", "lawyer")
+    task = next(t for t in _detail(api, case["id"], "clerk")["tasks"] if t["name"] == "screen_risk")
+    assert api.get(f"/api/v1/tasks/{task['id']}", "clerk").status_code == 200
+    _reveal(api, case["id"], "grid_a1", ["parties[0].phone"])
+    fields = ["parties[0].address", "parties[0].phone", "reporter_name"]
+    logged = _access_log(api, case["id"])[1:]  # the first: the registration's answer to the clerk
+    assert logged[:3] == [("clerk", "case", fields), ("lawyer", "timeline", fields), ("clerk", "case", fields)]
+    assert ("clerk", "task", fields) in logged and ("grid_a1", "reveal", ["parties[0].phone"]) in logged
+    reveal = api.get(f"{CASES}/{case['id']}/access-log", "supervisor_town").get_json()["items"][-1]
+    assert reveal["reason"] == "上门走访需要联系当事人" and reveal["at"]
+
+
+def test_masked_reads_and_task_lists_log_nothing_and_only_supervisors_read_the_log(api):
+    case = new_case(api)
+    registered = _access_log(api, case["id"])  # the registration answered the clerk in clear
+    _detail(api, case["id"], "mediator_a")  # masked for her
+    api.get("/api/v1/tasks?scope=group", "clerk")
+    assert _access_log(api, case["id"]) == registered == [("clerk", "case", ["parties[0].address",
+                                                                             "parties[0].phone"])]
+    assert api.get(f"{CASES}/{case['id']}/access-log", "clerk").status_code == 403
+    assert api.get(f"{CASES}/{case['id']}/access-log", "supervisor_a").status_code == 200

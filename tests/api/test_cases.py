@@ -44,10 +44,10 @@ def test_the_same_key_from_another_user_is_another_case(api):
     assert theirs.status_code == 201 and theirs.get_json()["id"] != mine.get_json()["id"]
 
 
-def test_reusing_a_key_for_a_different_unit_is_a_conflict(api):
+def test_reusing_a_key_for_a_different_unit_is_refused(api):
     register(api, "clerk", key="k")
     response = register(api, "clerk", key="k", org_unit="grid-b1")
-    assert response.status_code == 409
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "idempotency_key_reused"
 
 
 def test_concurrent_retries_with_one_key_register_one_case(api):

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from api.cli import cli
 from engine.store import Store
-from engine.store.models import AuditEvent
+from engine.store.models import AuditEvent, ProcessInstance
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,6 +101,51 @@ def test_audit_verify_names_the_first_broken_event(project):
     result = _run("audit", "verify", "--case", case.id)
     assert result.exit_code == 1
     assert f"BROKEN {case.id}: event 2:" in result.output
+    store.dispose()
+
+
+def test_audit_verify_takes_a_case_number_and_fails_clearly_on_an_unknown_case(project):
+    from engine.runtime.deployment import deploy_project
+    from engine.runtime.runtime import Runtime
+
+    store = Store(f"sqlite:///{project / 'jiahe.sqlite3'}")
+    store.upgrade()
+    runtime = Runtime(store)
+    deploy_project(runtime, project, actor="designer")
+    case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
+                         data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
+    with store.read() as session:
+        number = session.get(ProcessInstance, case.id).case_no
+    known = _run("audit", "verify", "--case", number)
+    assert known.exit_code == 0 and "1 chain(s)" in known.output and "all intact" in known.output
+    unknown = CliRunner().invoke(cli, ["audit", "verify", "--case", "JH-2000-000404"])
+    assert unknown.exit_code == 2 and "there is no case JH-2000-000404" in unknown.output
+    store.dispose()
+
+
+def test_a_checkpoint_written_by_the_cli_catches_a_cut_off_chain(project):
+    from engine.runtime.deployment import deploy_project
+    from engine.runtime.runtime import Runtime
+
+    store = Store(f"sqlite:///{project / 'jiahe.sqlite3'}")
+    store.upgrade()
+    runtime = Runtime(store)
+    deploy_project(runtime, project, actor="designer")
+    case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
+                         data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
+    taken = _run("audit", "checkpoint", "--output", str(project / "cp.json"))
+    assert taken.exit_code == 0 and "chain head(s) signed into" in taken.output
+    with store.write() as session:
+        newest = session.get(ProcessInstance, case.id).audit_seq
+        previous = session.scalar(select(AuditEvent.hash).where(AuditEvent.stream == case.id,
+                                                                AuditEvent.seq == newest - 1))
+        session.execute(delete(AuditEvent).where(AuditEvent.stream == case.id, AuditEvent.seq == newest))
+        session.execute(update(ProcessInstance).where(ProcessInstance.id == case.id)
+                        .values(audit_seq=newest - 1, audit_hash=previous)
+                        .execution_options(synchronize_session=False))
+    assert _run("audit", "verify").exit_code == 0
+    result = _run("audit", "verify", "--checkpoint", str(project / "cp.json"))
+    assert result.exit_code == 1 and f"BROKEN {case.id}: event {newest}: erased or cut short" in result.output
     store.dispose()
 
 

@@ -9,6 +9,8 @@ import functools
 from apispec import BasePlugin
 from marshmallow import Schema, fields
 
+from api.schemas.processes import FindingOut
+
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer",
                    "description": "POST /api/v1/auth/login gives the token (API clients)"},
@@ -24,15 +26,6 @@ class FieldErrorOut(Schema):
     field = fields.String(metadata={"description": "dotted path, e.g. data.parties.0.phone, or a header name"})
     message = fields.String()
     validator = fields.String()
-
-
-class FindingOut(Schema):
-    severity = fields.String()
-    code = fields.String()
-    file = fields.String(allow_none=True)
-    line = fields.Integer(allow_none=True)
-    element_id = fields.String(allow_none=True)
-    message = fields.String()
 
 
 class ErrorBodyOut(Schema):

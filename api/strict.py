@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, request
+from werkzeug.exceptions import RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from engine.errors import FieldError, NotFound, ValidationFailed
 
@@ -27,11 +28,25 @@ def install(app: Flask) -> None:
     app.before_request(check_request)
 
 
+MAX_URL_BYTES = 8 * 1024
+MAX_HEADER_BYTES = 32 * 1024
+
+
 def check_request() -> None:
+    _check_sizes()
     _check_path(request.view_args or {})
     _check_query()
     if request.method in JSON_METHODS and request.is_json:
         _check_json_body(request.get_data(cache=True))
+
+
+def _check_sizes() -> None:
+    """What a front server would refuse, refused here too in the one error shape (the
+    development server and gunicorn answer their own limits in plain text)."""
+    if len(request.full_path.encode("utf-8", "surrogateescape")) > MAX_URL_BYTES:
+        raise RequestURITooLarge()
+    if sum(len(name) + len(value) for name, value in request.headers.items()) > MAX_HEADER_BYTES:
+        raise RequestHeaderFieldsTooLarge()
 
 
 def _check_path(view_args: dict) -> None:

@@ -59,6 +59,10 @@ def test_werkzeugs_own_errors_use_the_error_shape(api):
     assert too_big.status_code == 413
     assert too_big.get_json()["error"] == {"status": 413, "code": "request_entity_too_large",
                                            "message": "请求内容过大"}
+    long_url = api.client.get("/api/v1/me?q=" + "x" * 9000)
+    assert long_url.status_code == 414 and long_url.get_json()["error"]["code"] == "request_uri_too_long"
+    big_headers = api.client.get("/api/v1/me", headers={f"X-Filler-{i}": "y" * 1000 for i in range(40)})
+    assert big_headers.status_code == 431 and big_headers.get_json()["error"]["message"] == "请求头过大"
 
 
 def test_openapi_and_docs_are_served(api):

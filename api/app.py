@@ -68,13 +68,14 @@ def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
 
 
 def _register_views(app: Flask, api: Api) -> None:
-    from api.views import session, system
+    from api.views import session, system, webapp
 
     system.register_static(app)
     for module in (system, session):
         api.register_blueprint(module.blp)
     for module in _optional_view_modules():
         api.register_blueprint(module.blp)
+    webapp.register(app)
 
 
 def _optional_view_modules():

@@ -202,11 +202,12 @@ ROWS = [
     Row("GET", "/api/swagger-ui/{filename}", PUBLIC,
         send=lambda env, target, user: {"url": "/api/swagger-ui/swagger-ui.css"}),
     # The web app's pages (built or not, the page answers): the API under them keeps its rules.
-    Row("GET", "/", PUBLIC),
-    Row("GET", "/{path}", PUBLIC, send=lambda env, target, user: {"url": "/tasks/some-task"}),
+    Row("GET", "/", PUBLIC, send=lambda env, target, user: {"url": "/", "site_root": True}),
+    Row("GET", "/{path}", PUBLIC, send=lambda env, target, user: {"url": "/tasks/some-task", "site_root": True}),
     Row("POST", "/auth/login", PUBLIC, send=login),
     Row("POST", "/auth/session", PUBLIC, send=login),
     Row("GET", "/public/org-units", PUBLIC),
+    Row("GET", "/public/intake/form", PUBLIC),
     Row("POST", "/public/intake", Rule(ok=201, public=True), send=public_intake),
     Row("GET", "/public/intake/{receipt}", PUBLIC, target="receipt"),
 
@@ -220,11 +221,13 @@ ROWS = [
     # -- cases
     Row("POST", "/cases", Rule(ok=201, gate=INTAKE_ROLES, sees=INTAKE_ROLES), target="unit", send=register_case),
     # The list is filtered to her jurisdiction (a designer's is empty), so it answers everyone.
+    Row("GET", "/intake/processes", Rule(gate=INTAKE_ROLES)),
     Row("GET", "/cases", LOGGED_IN),
     Row("GET", "/cases", CASE_READ, target="unit", send=org_unit_query, variant="?org_unit"),
     Row("GET", "/cases/{case_id}", CASE_READ, target="case"),
     Row("GET", "/cases/{case_id}/timeline", CASE_READ, target="case"),
     Row("GET", "/cases/{case_id}/access-log", SUPERVISE_CASE, target="case"),
+    Row("GET", "/cases/{case_id}/diagram", CASE_READ, target="case"),
     Row("POST", "/cases/{case_id}/reveal", Rule(sees=CASE_ROLES, acts=SENSITIVE_READERS), target="case",
         send=body(fields=["parties[0].phone"], reason="联系当事人")),
     Row("POST", "/cases/{case_id}/suspend", SUPERVISE_CASE, target="case_running", send=reason, changes=True),
@@ -368,7 +371,8 @@ def expected_status(row: Row, user: str | None, situation: str) -> int:
 def _request(env: Env, row: Row, target: Target | None, user: str | None, situation: str):
     sent = row.send(env, target, user)
     url = sent.get("url") or re.sub(r"\{\w+\}", lambda _: target.id, row.path)
-    url = url if url.startswith("/api/") or url in ("/healthz", "/metrics") else f"{PREFIX}{url}"
+    if not (url.startswith("/api/") or url in ("/healthz", "/metrics") or sent.get("site_root")):
+        url = f"{PREFIX}{url}"
     query = dict(sent.get("query") or {})
     headers = dict(sent.get("headers") or {})
     json = sent.get("json")

@@ -285,7 +285,8 @@ def _ask_password() -> str:
         from engine.errors import FieldError, ValidationFailed
 
         raise ValidationFailed("give --password: stdin is not a terminal, so it cannot be asked for",
-                               [FieldError("password", "required")])
+                               [FieldError("password", "required", zh="必填")],
+                               zh="请用 --password 提供密码：标准输入不是终端，无法询问")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 

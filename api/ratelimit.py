@@ -51,4 +51,5 @@ class RateLimits:
     def _refusal(self, item, key, what: str) -> TooManyRequests:
         reset_at = self._window.get_window_stats(item, *key).reset_time
         retry = max(1, math.ceil(reset_at - time.time()))
-        return TooManyRequests(f"too many {what}; try again in {retry} s", retry_after=retry)
+        return TooManyRequests(f"too many {what}; try again in {retry} s", retry_after=retry,
+                               zh=f"请求过于频繁，请 {retry} 秒后再试")

@@ -24,8 +24,11 @@ from datetime import datetime
 from engine.access import ADMIN_ROLES, SENSITIVE_READERS, SUPERVISION_ROLES, Principal
 from engine.audit import AuditRecord
 from engine.calendar import CHINA_TZ
+from engine.case_diagram import CaseDiagram, case_diagram
 from engine.errors import STATE_ZH, Conflict, FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
+from engine.form_labels import labels_of_decisions, labels_of_forms
 from engine.idempotency import Idempotency
+from engine.intake_forms import RegistrableProcess, public_form, registrable_processes
 from engine.org import ROLES, OrgChart
 from engine.privacy import masked, sensitive_paths_of_forms, value_at
 from engine.runtime.auditing import timeline as audit_timeline
@@ -34,6 +37,7 @@ from engine.runtime.views import IncidentView, TaskView
 from engine.store import access_log
 from engine.store import case_queries as queries
 from engine.store import repository as repo
+from engine.store import task_queries as queries_tasks
 from engine.store.case_queries import CaseFilter, CaseRow
 
 INTAKE_ROLES = frozenset({"intake_clerk", "grid_worker", "supervisor", "rights_officer", "admin"})
@@ -70,9 +74,15 @@ class CaseDetail(CaseRow):
     data: dict = field(default_factory=dict)
     masked_fields: list[str] = field(default_factory=list)
     can_reveal: bool = False
+    labels: dict = field(default_factory=dict)
     tasks: list[TaskView] = field(default_factory=list)
     incidents: list[IncidentView] = field(default_factory=list)
     created: bool = True
+
+
+@dataclass(frozen=True)
+class TimelineEvent(AuditRecord):
+    actor_name: str | None = None  # the actor's display name, when the actor is a user
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,16 @@ class CaseService:
                                                 postgres=self.store.is_postgres)
             facts = queries.case_row(session, case_id, now)
         return PublicReceiptView(facts.case_no, receipt, facts.created_at, created)
+
+    def public_form(self) -> dict:
+        """The online intake form, without what the server sets itself."""
+        parsed = self.runtime.parsed_latest(PUBLIC_PROCESS)
+        return {"process": PUBLIC_PROCESS, "name": parsed.name, **public_form(parsed)}
+
+    def intake_processes(self, who: Principal) -> list[RegistrableProcess]:
+        """What she can register a matter with: each process's start form and channels."""
+        _require_role(who, INTAKE_ROLES, "register cases")
+        return registrable_processes(self.runtime)
 
     def public_status(self, receipt: str) -> PublicStatus:
         with self.store.read() as session:
@@ -225,7 +245,7 @@ class CaseService:
         return CaseDetail(**vars(facts), origin=self._origin(who, view.origin_id),
                           derived_cases=self._derived(who, case_id), version=view.version, data=data,
                           masked_fields=hits, can_reveal=reader, tasks=view.tasks, incidents=view.incidents,
-                          created=created)
+                          created=created, labels=self._labels(facts.version_id))
 
     def _origin(self, who: Principal, origin_id: str | None) -> CaseLink | None:
         """The case whose message started this one, if she sees it: otherwise None, as if there were none."""
@@ -239,7 +259,7 @@ class CaseService:
         return [CaseLink(i.id, i.case_no, i.process_key, i.status) for i in self.runtime.started_from(case_id)
                 if self._sees(who, i.org_unit, CASE_ROLES)]
 
-    def timeline(self, who: Principal, case_id: str) -> list[AuditRecord]:
+    def timeline(self, who: Principal, case_id: str) -> list[TimelineEvent]:
         """Every event of the case, oldest first, sensitive values masked as in the detail.
 
         Masked events keep their stored hash, which covers the clear data: verify chains
@@ -250,8 +270,16 @@ class CaseService:
         if self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
             sent = sorted({hit for r in events for hit in _masked_event(r.data, paths)[1]})
             record_clear_read(self.store, self.clock.now(), who.username, case_id, "timeline", sent)
-            return events
-        return [replace(r, data=_masked_event(r.data, paths)[0]) for r in events]
+        else:
+            events = [replace(r, data=_masked_event(r.data, paths)[0]) for r in events]
+        with self.store.read() as session:
+            names = queries_tasks.display_names(session, (r.actor for r in events))
+        return [TimelineEvent(**vars(r), actor_name=names.get(r.actor)) for r in events]
+
+    def diagram(self, who: Principal, case_id: str) -> CaseDiagram:
+        """The case on its process diagram (engine.case_diagram), for whoever sees the case."""
+        self._visible_case(who, case_id)
+        return case_diagram(self.runtime, case_id, self.clock.now())
 
     def access_log(self, who: Principal, case_id: str) -> list:
         """Who was sent the case's sensitive fields in clear, when, which, and how: for those
@@ -398,8 +426,21 @@ class CaseService:
         with self.store.read() as session:
             return self.runtime.parsed_by_id(session, version_id).forms
 
+    def _labels(self, version_id: int) -> dict:
+        if version_id not in _LABELS:
+            forms = self._forms(version_id)
+            with self.store.read() as session:
+                decisions = repo.version_by_id(session, version_id).bundle.get("dmn", {})
+            _LABELS[version_id] = {**labels_of_decisions(decisions.values()),
+                                   **labels_of_forms(forms[name] for name in sorted(forms))}
+        return _LABELS[version_id]
+
     def _sensitive_paths(self, version_id: int) -> set[str]:
         return sensitive_paths_of_forms(self._forms(version_id).values())
+
+
+# Labels per deployed version: versions never change, so this only grows with deployments.
+_LABELS: dict[int, dict] = {}
 
 
 def business_key(scope: str, who: str, idempotency_key: str | None) -> str | None:

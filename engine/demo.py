@@ -102,7 +102,9 @@ def _ready_task_id(view, step: Step, case: DemoCase) -> str:
             return task.id
     ready = ", ".join(t.name for t in view.tasks if t.state == "ready") or "none"
     raise DemoSeedError(f"demo case {case.business_key}: expected task {step.task} to be ready; ready: {ready}",
-                        process=PROCESS, task=step.task)
+                        process=PROCESS, task=step.task,
+                        zh=f"示范案件 {case.business_key}：任务 {step.task} 应处于待办，"
+                           f"实际待办的是：{ready}")
 
 
 # -- the cases ---------------------------------------------------------------------------------

@@ -100,7 +100,8 @@ class OrgChart:
         try:
             return self.units[unit_id]
         except KeyError:
-            raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id) from None
+            raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id,
+                           zh=f"组织单位 {unit_id} 不存在") from None
 
     def ancestors(self, unit_id: str) -> list[OrgUnit]:
         """The unit itself first, then its parent, up to the root."""
@@ -143,19 +144,22 @@ class OrgChart:
 def parse_units(raw: dict) -> list[OrgUnit]:
     entries = (raw or {}).get("units") or []
     if not isinstance(entries, list):
-        raise DefinitionError("org file: 'units' must be a list")
+        raise DefinitionError("org file: 'units' must be a list", zh="组织文件：units 应为列表")
     return [_unit(entry, index) for index, entry in enumerate(entries)]
 
 
 def _unit(entry: object, index: int) -> OrgUnit:
     if not isinstance(entry, dict):
-        raise DefinitionError(f"org file: unit #{index + 1} is not a mapping")
+        raise DefinitionError(f"org file: unit #{index + 1} is not a mapping",
+                              zh=f"组织文件：第 {index + 1} 个单位的格式不正确（应为映射）")
     unit_id = _text(entry.get("id"))
     if not unit_id:
-        raise DefinitionError(f"org file: unit #{index + 1} has no id")
+        raise DefinitionError(f"org file: unit #{index + 1} has no id",
+                              zh=f"组织文件：第 {index + 1} 个单位缺少 id")
     name = _text(entry.get("name"))
     if not name:
-        raise DefinitionError(f"org unit {unit_id!r} has no name", unit=unit_id)
+        raise DefinitionError(f"org unit {unit_id!r} has no name", unit=unit_id,
+                              zh=f"组织单位「{unit_id}」缺少名称")
     return OrgUnit(id=unit_id, name=name, level=_text(entry.get("level")),
                    parent=_text(entry.get("parent")) or None)
 
@@ -169,7 +173,8 @@ def _text(value: object) -> str:
 def _validate(units: dict[str, OrgUnit]) -> None:
     for unit_id, unit in units.items():
         if unit_id != unit.id:
-            raise DefinitionError(f"org unit {unit.id!r} is filed under the id {unit_id!r}", unit=unit.id)
+            raise DefinitionError(f"org unit {unit.id!r} is filed under the id {unit_id!r}", unit=unit.id,
+                                  zh=f"组织单位「{unit.id}」被登记在另一个 id「{unit_id}」下")
         _check_level_known(unit)
         _check_parent_known(unit, units)
     _check_no_cycles(units)
@@ -180,12 +185,15 @@ def _validate(units: dict[str, OrgUnit]) -> None:
 def _check_level_known(unit: OrgUnit) -> None:
     if unit.level not in LEVELS:
         raise DefinitionError(f"org unit {unit.id!r} has unknown level {unit.level!r}; "
-                              f"levels are {', '.join(LEVELS)}", unit=unit.id)
+                              f"levels are {', '.join(LEVELS)}", unit=unit.id,
+                              zh=f"组织单位「{unit.id}」的层级「{unit.level}」未知；"
+                                 f"层级应为 {'、'.join(LEVELS)}")
 
 
 def _check_parent_known(unit: OrgUnit, units: dict[str, OrgUnit]) -> None:
     if unit.parent is not None and unit.parent not in units:
-        raise DefinitionError(f"org unit {unit.id!r} names unknown parent {unit.parent!r}", unit=unit.id)
+        raise DefinitionError(f"org unit {unit.id!r} names unknown parent {unit.parent!r}", unit=unit.id,
+                              zh=f"组织单位「{unit.id}」的上级单位「{unit.parent}」不存在")
 
 
 def _check_no_cycles(units: dict[str, OrgUnit]) -> None:
@@ -195,7 +203,9 @@ def _check_no_cycles(units: dict[str, OrgUnit]) -> None:
         while unit.parent is not None:
             if unit.parent in seen:
                 raise DefinitionError(f"org unit {start.id!r} is its own ancestor "
-                                      f"(cycle through {unit.parent!r})", unit=start.id)
+                                      f"(cycle through {unit.parent!r})", unit=start.id,
+                                      zh=f"组织单位「{start.id}」成了自己的上级"
+                                         f"（经「{unit.parent}」形成循环）")
             seen.add(unit.parent)
             unit = units[unit.parent]
 
@@ -210,7 +220,10 @@ def _check_level_below_parent(unit: OrgUnit, units: dict[str, OrgUnit]) -> None:
     if unit.level != expected:
         wanted = f"must be {expected!r}, the next level down" if expected else "cannot have children"
         raise DefinitionError(f"org unit {unit.id!r} is at level {unit.level!r} under {parent.id!r} "
-                              f"({parent.level}): a child of a {parent.level} {wanted}", unit=unit.id)
+                              f"({parent.level}): a child of a {parent.level} {wanted}", unit=unit.id,
+                              zh=f"组织单位「{unit.id}」位于「{parent.id}」（{parent.level}）之下，"
+                                 f"层级为「{unit.level}」，" + (f"但下一级应为「{expected}」" if expected
+                                                               else f"但 {parent.level} 不能有下级单位"))
 
 
 def next_level_down(level: str) -> str | None:
@@ -239,14 +252,15 @@ class UserSpec:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise DefinitionError(f"unknown role {role!r}; roles are {', '.join(ROLES)}", role=role)
+        raise DefinitionError(f"unknown role {role!r}; roles are {', '.join(ROLES)}", role=role,
+                              zh=f"未知的角色「{role}」；角色应为 {'、'.join(ROLES)}")
     return role
 
 
 def parse_users(raw: dict) -> list[UserSpec]:
     entries = (raw or {}).get("users") or []
     if not isinstance(entries, list):
-        raise DefinitionError("org file: 'users' must be a list")
+        raise DefinitionError("org file: 'users' must be a list", zh="组织文件：users 应为列表")
     users = [_user(entry, index) for index, entry in enumerate(entries)]
     _check_unique_usernames(users)
     return users
@@ -254,10 +268,12 @@ def parse_users(raw: dict) -> list[UserSpec]:
 
 def _user(entry: object, index: int) -> UserSpec:
     if not isinstance(entry, dict):
-        raise DefinitionError(f"org file: user #{index + 1} is not a mapping")
+        raise DefinitionError(f"org file: user #{index + 1} is not a mapping",
+                              zh=f"组织文件：第 {index + 1} 个用户的格式不正确（应为映射）")
     username = _text(entry.get("username"))
     if not username:
-        raise DefinitionError(f"org file: user #{index + 1} has no username")
+        raise DefinitionError(f"org file: user #{index + 1} has no username",
+                              zh=f"组织文件：第 {index + 1} 个用户缺少用户名")
     password = entry.get("password")
     memberships = tuple(_membership(username, m) for m in entry.get("memberships") or [])
     return UserSpec(username=username, display_name=_text(entry.get("display_name")),
@@ -266,11 +282,13 @@ def _user(entry: object, index: int) -> UserSpec:
 
 def _membership(username: str, entry: object) -> Membership:
     if not isinstance(entry, dict):
-        raise DefinitionError(f"user {username!r}: a membership must be a mapping of role and org_unit")
+        raise DefinitionError(f"user {username!r}: a membership must be a mapping of role and org_unit",
+                              zh=f"用户「{username}」：每个岗位应为包含 role 和 org_unit 的映射")
     try:
         role = check_role(_text(entry.get("role")))
     except DefinitionError as exc:
-        raise DefinitionError(f"user {username!r}: {exc.message}", user=username) from None
+        raise DefinitionError(f"user {username!r}: {exc.message}", user=username,
+                              zh=f"用户「{username}」：{exc.zh or exc.message}") from None
     return Membership(role=role, org_unit=_text(entry.get("org_unit")))
 
 
@@ -278,7 +296,8 @@ def _check_unique_usernames(users: list[UserSpec]) -> None:
     seen: set[str] = set()
     for user in users:
         if user.username in seen:
-            raise DefinitionError(f"user {user.username!r} is defined twice", user=user.username)
+            raise DefinitionError(f"user {user.username!r} is defined twice", user=user.username,
+                                  zh=f"用户「{user.username}」重复定义")
         seen.add(user.username)
 
 
@@ -287,7 +306,9 @@ def check_memberships(users: Iterable[UserSpec], chart: OrgChart) -> None:
         for m in user.memberships:
             if m.org_unit not in chart.units:
                 raise DefinitionError(f"user {user.username!r}: membership {m.role} names unknown "
-                                      f"org unit {m.org_unit!r}", user=user.username)
+                                      f"org unit {m.org_unit!r}", user=user.username,
+                                      zh=f"用户「{user.username}」的 {m.role} 岗位所在的组织单位"
+                                         f"「{m.org_unit}」不存在")
 
 
 @dataclass(eq=False)
@@ -300,7 +321,8 @@ class OrgFile:
     @classmethod
     def from_dict(cls, raw: dict, base: OrgChart | None = None) -> OrgFile:
         if not isinstance(raw, dict):
-            raise DefinitionError("org file: expected a mapping with 'units' and 'users'")
+            raise DefinitionError("org file: expected a mapping with 'units' and 'users'",
+                                  zh="组织文件：应为包含 units 和 users 的映射")
         units = parse_units(raw)
         # Only duplicates are checked in the file alone: its units may name parents that
         # only the base chart knows.
@@ -319,7 +341,8 @@ def _check_no_duplicates(units: list[OrgUnit]) -> None:
     seen: set[str] = set()
     for unit in units:
         if unit.id in seen:
-            raise DefinitionError(f"org unit {unit.id!r} is defined twice", unit=unit.id)
+            raise DefinitionError(f"org unit {unit.id!r} is defined twice", unit=unit.id,
+                                  zh=f"组织单位「{unit.id}」重复定义")
         seen.add(unit.id)
 
 
@@ -328,11 +351,14 @@ def read_yaml(path: str | Path) -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
-        raise DefinitionError(f"{path}: cannot read: {exc.strerror}", file=str(path)) from exc
+        raise DefinitionError(f"{path}: cannot read: {exc.strerror}", file=str(path),
+                              zh=f"{path}：无法读取：{exc.strerror}") from exc
     except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path}: not valid YAML: {exc}", file=str(path)) from exc
+        raise DefinitionError(f"{path}: not valid YAML: {exc}", file=str(path),
+                              zh=f"{path}：不是有效的 YAML：{exc}") from exc
     if not isinstance(raw, dict):
-        raise DefinitionError(f"{path}: expected a mapping with 'units' and 'users'", file=str(path))
+        raise DefinitionError(f"{path}: expected a mapping with 'units' and 'users'", file=str(path),
+                              zh=f"{path}：应为包含 units 和 users 的映射")
     return raw
 
 

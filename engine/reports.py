@@ -69,9 +69,15 @@ def period_of(start: date | datetime | None, end: date | datetime | None, now: d
 
 def _checked(start: datetime, end: datetime) -> Period:
     if end <= start:
-        raise ValidationFailed("the period is empty", [FieldError("to", "「to」必须晚于「from」", "range")])
+        raise ValidationFailed("the period is empty",
+                               [FieldError("to", "must be later than 'from'", "range",
+                                           zh="「to」必须晚于「from」")],
+                               zh="统计期为空")
     if end - start > MAX_PERIOD:
-        raise ValidationFailed("the period is too long", [FieldError("from", "统计期不能超过十年", "range")])
+        raise ValidationFailed("the period is too long",
+                               [FieldError("from", "the period cannot exceed ten years", "range",
+                                           zh="统计期不能超过十年")],
+                               zh="统计期过长")
     return Period(start, end)
 
 
@@ -133,7 +139,7 @@ def jurisdiction(principal: Principal, chart: OrgChart, roles: Iterable[str], or
     visible = frozenset().union(*(principal.visible_units(chart, role) for role in roles))
     if org_unit is not None:
         if org_unit not in visible:
-            raise NotFound("org unit not found", org_unit=org_unit)
+            raise NotFound("org unit not found", org_unit=org_unit, zh="未找到该组织单位")
         return Scope(chart, (org_unit,), frozenset(u.id for u in chart.descendants(org_unit)))
     own = {u for role in roles for u in principal.units(role) if u in chart.units}
     roots = tuple(sorted(u for u in own if not any(o != u and chart.is_within(u, o) for o in own)))
@@ -399,8 +405,10 @@ def group_counts(cases: Iterable[CaseFact], group_by: str, labels: Labels, perio
     """Counts of `cases` by one dimension. Every known category is listed, zeros included
     and in the forms' order, so tables line up month after month; unknown values follow."""
     if group_by not in GROUP_BY:
-        raise ValidationFailed("unknown grouping", [FieldError("group_by", f"应为 {', '.join(GROUP_BY)} 之一",
-                                                               "enum")])
+        raise ValidationFailed("unknown grouping",
+                               [FieldError("group_by", f"must be one of {', '.join(GROUP_BY)}", "enum",
+                                           zh=f"应为 {', '.join(GROUP_BY)} 之一")],
+                               zh="未知的分组方式")
     targets = scope.rollup_targets()
     key_of = _grouping_key(group_by, scope, targets)
     counts = Counter(key_of(c) for c in cases)

@@ -183,7 +183,8 @@ def _numbered(message: str) -> tuple[int | None, str]:
 def _violation(compiled: _Compiled) -> SandboxViolation:
     (line, message), more = compiled.problems[0], len(compiled.problems) - 1
     problems = [{"line": n, "message": m} for n, m in compiled.problems]
-    return SandboxViolation(message + (f" (and {more} more)" if more else ""), line=line, problems=problems)
+    return SandboxViolation(message + (f" (and {more} more)" if more else ""), line=line, problems=problems,
+                            zh=f"脚本或表达式不被允许：{message}" + (f"（另有 {more} 处）" if more else ""))
 
 
 def check_source(source: str, mode: str = "exec") -> list[tuple[int | None, str]]:
@@ -213,7 +214,7 @@ def _script_line() -> int | None:
 
 
 def _refuse(message: str) -> SandboxViolation:
-    return SandboxViolation(message, line=_script_line())
+    return SandboxViolation(message, line=_script_line(), zh=f"脚本执行了不允许的操作：{message}")
 
 
 def _limit_items(count: int) -> None:
@@ -484,7 +485,8 @@ class Sandbox:
             return eval(compiled.code, namespace)
         except _Deadline as stop:  # also from a generator an earlier run left in the data
             raise SandboxTimeout(f"script ran longer than {self.time_limit:g} s", line=stop.line,
-                                 time_limit=self.time_limit) from None
+                                 time_limit=self.time_limit,
+                                 zh=f"脚本运行超过 {self.time_limit:g} 秒，已中止") from None
         finally:
             if watch:
                 watch.expire()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +61,9 @@ class TaskItem:
     ended_at: datetime | None
     ended_by: str | None
     overdue: bool
+    process_name: str | None = None
+    assignee_name: str | None = None
+    ended_by_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class TaskQuery:
     per_page: int = 20
     process: str | None = None
     case_id: str | None = None
+    risks: tuple[str, ...] = ()
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,8 +173,18 @@ class TaskDesk:
         sort = query.sort or ("-ended_at" if query.scope == "done" else "due_at")
         with self.store.read() as session:
             rows, total = queries.task_page(session, where, sort=sort, page=query.page, per_page=query.per_page)
-        now = self.clock.now()
-        return TaskPage([task_item(row, row, now) for row in rows], total, query.page, query.per_page)
+            items = self._named(session, [task_item(row, row, self.clock.now()) for row in rows])
+        return TaskPage(items, total, query.page, query.per_page)
+
+    @staticmethod
+    def _named(session, items: list[TaskItem]) -> list[TaskItem]:
+        """The items with the names people read: the process's and the users'."""
+        if not items:
+            return items
+        processes = queries.process_names(session)
+        users = queries.display_names(session, [u for i in items for u in (i.assignee, i.ended_by) if u])
+        return [replace(i, process_name=processes.get(i.process), assignee_name=users.get(i.assignee),
+                        ended_by_name=users.get(i.ended_by)) for i in items]
 
     def _filter(self, query: TaskQuery) -> TaskFilter:
         if query.scope not in SCOPES:
@@ -180,7 +195,8 @@ class TaskDesk:
             raise ValidationFailed("unknown sort", [FieldError("sort", f"one of {', '.join(SORTS)}",
                                                                zh=f"应为 {'、'.join(SORTS)} 之一")],
                                    zh="未知的排序方式")
-        narrowing = {"process_key": query.process, "instance_id": query.case_id}
+        narrowing = {"process_key": query.process, "instance_id": query.case_id, "risks": tuple(query.risks),
+                     "due_before": self.clock.now() if query.overdue and query.scope != "done" else None}
         if query.scope == "mine":
             return TaskFilter(assignee=self.me, **narrowing)
         if query.scope == "done":
@@ -191,8 +207,9 @@ class TaskDesk:
 
     # -- one task ------------------------------------------------------------------------
     def item(self, task_id: str) -> TaskItem:
-        row, case = self._readable(task_id)
-        return task_item(row, case, self.clock.now())
+        with self.store.read() as session:
+            row, case = self._readable_in(session, task_id)
+            return self._named(session, [task_item(row, case, self.clock.now())])[0]
 
     def detail(self, task_id: str) -> TaskDetail:
         with self.store.read() as session:
@@ -200,10 +217,11 @@ class TaskDesk:
             parsed = self.runtime.parsed_by_id(session, case.version_id)
             draft = queries.draft_of(session, task_id, self.me) if row.state == "ready" else None
             comments = [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
+            item = self._named(session, [task_item(row, case, self.clock.now())])[0]
         data, hidden = self._visible_data(row, case, parsed)
         instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data)
         return TaskDetail(
-            task=task_item(row, case, self.clock.now()), case=_case_ref(case, detail=True),
+            task=item, case=_case_ref(case, detail=True),
             form=form_of(parsed, row.task_spec, row.form), instructions=instructions.text,
             instructions_note=instructions.note, data=data, masked_fields=hidden,
             draft=Draft(draft.data, draft.saved_at) if draft is not None else None, comments=comments)
@@ -253,7 +271,7 @@ class TaskDesk:
                        else f"there is no active user {user}")
             raise ValidationFailed("the task cannot be assigned to this user", [FieldError(
                 "user", message, zh=(f"{user} 在 {row.org_unit} 及其上级单位都没有「{row.role}」角色" if found
-                                     else f"没有在用的用户 {user}"))], zh="不能把此任务指派给该用户")
+                                     else f"用户 {user} 不存在或已停用"))], zh="不能把此任务指派给该用户")
 
     def save_draft(self, task_id: str, data: dict) -> Draft:
         """Unfinished form data, not validated, but only the fields the form declares."""
@@ -299,9 +317,9 @@ class TaskDesk:
         with self.store.read() as session:
             _, case = queries.task_with_case(session, task_id)
             open_rows = queries.open_tasks_of_case(session, case.id)
-        now = self.clock.now()
-        return Completion(case=_case_ref(case), next_tasks=[task_item(r, c, now) for r, c in open_rows
-                                                            if self.access.reads(r)])
+            now = self.clock.now()
+            next_tasks = self._named(session, [task_item(r, c, now) for r, c in open_rows if self.access.reads(r)])
+        return Completion(case=_case_ref(case), next_tasks=next_tasks)
 
     def _forget_drafts(self, task_id: str) -> None:
         # The task is complete whatever happens here; a leftover draft is never shown,

@@ -163,6 +163,8 @@ class CaseOut(CaseItemOut):
     data = fields.Dict()
     masked_fields = fields.List(fields.String(), metadata={"description": "concrete paths masked for this caller"})
     can_reveal = fields.Boolean(metadata={"description": "whether she may read sensitive fields (and reveal them)"})
+    labels = fields.Dict(metadata={"description": "field path (a.b, items a[].b) -> {title, choices: {value: "
+                                                  "title}}, from the forms of the case's version"})
     tasks = fields.List(fields.Nested(TaskOut))
     incidents = fields.List(fields.Nested(IncidentOut))
 
@@ -178,9 +180,27 @@ class EventOut(Schema):
     at = fields.DateTime()
     type = fields.String()
     actor = fields.String()
+    actor_name = fields.String(allow_none=True, metadata={"description": "the actor's name, when a user"})
     task = fields.String(attribute="task_id", allow_none=True)
     data = fields.Dict()
     hash = fields.String()
+
+
+class DiagramElementOut(Schema):
+    id = fields.String(metadata={"description": "the BPMN element id"})
+    state = fields.String(metadata={"description": "completed, active, overdue or incident (the most urgent)"})
+    completed = fields.Integer(metadata={"description": "how many times the case finished this step"})
+    active = fields.Integer(metadata={"description": "how many of its tasks or waits are open now"})
+    due_at = fields.DateTime(allow_none=True)
+    incident = fields.String(allow_none=True, metadata={"description": "the open incident's message"})
+
+
+class CaseDiagramOut(Schema):
+    process = fields.String()
+    version = fields.Integer()
+    bpmn = fields.String(metadata={"description": "the BPMN XML of the case's deployed version"})
+    elements = fields.List(fields.Nested(DiagramElementOut))
+    flows = fields.List(fields.String(), metadata={"description": "ids of the sequence flows the case took"})
 
 
 class SensitiveReadOut(Schema):
@@ -199,6 +219,28 @@ class AccessLogOut(Schema):
 
 class TimelineOut(Schema):
     items = fields.List(fields.Nested(EventOut))
+
+
+class FormOut(Schema):
+    schema = fields.Dict(allow_none=True, metadata={"description": "JSON Schema (draft 2020-12)"})
+    ui_schema = fields.Dict(allow_none=True, metadata={"description": "react-jsonschema-form UI schema"})
+
+
+class PublicFormOut(FormOut):
+    process = fields.String()
+    name = fields.String()
+
+
+class ChoiceOut(Schema):
+    value = fields.String()
+    label = fields.String()
+
+
+class IntakeProcessOut(Schema):
+    key = fields.String()
+    name = fields.String()
+    start_form = fields.Nested(FormOut)
+    channels = fields.List(fields.Nested(ChoiceOut), metadata={"description": "where a matter can come from"})
 
 
 class PublicReceiptOut(Schema):

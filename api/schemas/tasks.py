@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
 
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, pre_load, validate
+from webargs.fields import DelimitedList
 
 from api.schemas.common import PageArgs
+from engine.store.case_queries import RISK_ORDER
 from engine.tasks import SCOPES, SORTS
 
 
@@ -18,6 +20,14 @@ class TaskListArgs(PageArgs):
                        "no deadline last, then highest priority); done: -ended_at. risk: red first"})
     process = fields.String(load_default=None, validate=validate.Length(max=100))
     case_id = fields.String(load_default=None, validate=validate.Length(max=36))
+    risks = DelimitedList(fields.String(validate=validate.OneOf(list(RISK_ORDER))), data_key="risk",
+                          load_default=(), metadata={"description": "the case's risk colours, comma-separated"})
+    overdue = fields.Boolean(load_default=False, metadata={"description": "only open tasks past their deadline"})
+
+    @pre_load
+    def _drop_blank(self, data, **kwargs):
+        # Filter forms send their empty fields too; an empty filter means "any".
+        return {key: value for key, value in data.items() if value != ""}
 
 
 class TaskItemOut(Schema):
@@ -39,6 +49,9 @@ class TaskItemOut(Schema):
     ended_at = fields.DateTime(allow_none=True)
     ended_by = fields.String(allow_none=True)
     overdue = fields.Boolean()
+    process_name = fields.String(allow_none=True)
+    assignee_name = fields.String(allow_none=True)
+    ended_by_name = fields.String(allow_none=True)
 
 
 class TaskPageOut(Schema):

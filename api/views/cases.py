@@ -12,13 +12,16 @@ from api.auth import current_principal, login_required
 from api.openapi import rate_limited
 from api.schemas.cases import (
     AccessLogOut,
+    CaseDiagramOut,
     CaseIn,
     CaseListArgs,
     CaseOut,
     CasePageOut,
     IdempotencyHeaders,
+    IntakeProcessOut,
     MigrateIn,
     OptionalReasonIn,
+    PublicFormOut,
     PublicIntakeIn,
     PublicReceiptOut,
     PublicStatusOut,
@@ -59,6 +62,22 @@ def register_case(headers, body):
     return case, 201 if case.created else 200
 
 
+@blp.route("/intake/processes")
+@login_required
+@blp.response(200, IntakeProcessOut(many=True))
+def intake_processes():
+    """The processes a matter can be registered with (for those who register cases), each
+    with its start form and the channels a matter comes by."""
+    return cases().intake_processes(current_principal())
+
+
+@blp.route("/public/intake/form")
+@blp.response(200, PublicFormOut)
+def public_intake_form():
+    """The online (网) intake form for the public (no login): its JSON Schema and UI schema."""
+    return cases().public_form()
+
+
 @blp.route("/public/intake", methods=["POST"])
 @rate_limited
 @blp.arguments(IdempotencyHeaders, location="headers")
@@ -82,7 +101,7 @@ def public_status(receipt):
     per_hour = current_app.config.get("PUBLIC_LOOKUPS_PER_HOUR", DEFAULT_PUBLIC_LOOKUPS_PER_HOUR)
     _limit("public-lookup", per_hour, "status lookups")
     if len(receipt) > 64:
-        raise NotFound("no submission has this receipt")
+        raise NotFound("no submission has this receipt", zh="没有与此回执对应的求助登记")
     return cases().public_status(receipt)
 
 
@@ -126,6 +145,15 @@ def get_case(case_id):
 def case_timeline(case_id):
     """Every audit event of the case, oldest first; sensitive values masked."""
     return {"items": cases().timeline(current_principal(), case_id)}
+
+
+@blp.route("/cases/<case_id>/diagram")
+@login_required
+@blp.response(200, CaseDiagramOut)
+def diagram(case_id):
+    """The case on its process diagram: the BPMN of its version, what it did at each element
+    (completed, active, overdue, incident) and the sequence flows it took."""
+    return cases().diagram(current_principal(), case_id)
 
 
 @blp.route("/cases/<case_id>/access-log")

@@ -79,17 +79,20 @@ class Jurisdiction:
 
     def require_unit(self, unit_id: str, field_name: str) -> None:
         if unit_id not in self.units:
-            raise _invalid(field_name, f"unknown org unit {unit_id!r}")
+            raise _invalid(field_name, f"unknown org unit {unit_id!r}", zh=f"没有组织单位「{unit_id}」")
 
     def require_user(self, user: AppUser) -> AppUser:
         if not self.sees(user):
-            raise NotFound(f"user {user.username} does not exist", user=user.username)
+            raise NotFound(f"user {user.username} does not exist", user=user.username,
+                           zh=f"用户 {user.username} 不存在")
         return user
 
     def require_account(self, user: AppUser) -> AppUser:
         if not self.governs(self.require_user(user)):
             raise Forbidden(f"user {user.username} also works outside your jurisdiction; "
-                            "an admin above all her units must change her account")
+                            "an admin above all her units must change her account",
+                            zh=f"用户 {user.username} 还在您的管辖范围以外任职，"
+                               "须由管辖其全部所在单位的管理员修改其账号")
         return user
 
     def user_out(self, user: AppUser) -> dict:
@@ -99,8 +102,8 @@ class Jurisdiction:
                                 for m in user.memberships if m.org_unit in self.units]}
 
 
-def _invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, [FieldError(field_name, message, "jurisdiction")])
+def _invalid(field_name: str, message: str, zh: str | None = None) -> ValidationFailed:
+    return ValidationFailed(message, [FieldError(field_name, message, "jurisdiction", zh=zh)], zh=zh)
 
 
 @contextlib.contextmanager
@@ -119,7 +122,8 @@ def _stamp() -> dict:
 def _refuse_self_lockout(username: str, what: str) -> None:
     # Another admin must do it, so that the last admin cannot lock everyone out by mistake.
     if username == current_principal().username:
-        raise InvalidState(f"you cannot {what} yourself; ask another admin")
+        raise InvalidState(f"you cannot {what} yourself; ask another admin",
+                           zh="不能对自己的账号进行此操作，请由另一位管理员办理")
 
 
 # -- users -----------------------------------------------------------------------------------
@@ -193,7 +197,8 @@ def revoke_membership(body, username):
         _refuse_self_lockout(username, "revoke an admin membership of")
     scope = Jurisdiction.of_caller()
     if body["org_unit"] not in scope.units:
-        raise NotFound(f"user {username} holds no {body['role']} membership at {body['org_unit']}")
+        raise NotFound(f"user {username} holds no {body['role']} membership at {body['org_unit']}",
+                       zh=f"用户 {username} 在 {body['org_unit']} 没有 {body['role']} 岗位")
     with _change() as session:
         scope.require_user(org_repository.existing_user(session, username))
         user = org_repository.revoke_membership(session, username, Membership(**body), **_stamp())
@@ -228,7 +233,8 @@ def add_org_unit(body):
 @blp.response(200, OrgUnitOut)
 def rename_org_unit(body, unit_id):
     if unit_id not in Jurisdiction.of_caller().units:
-        raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id)
+        raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id,
+                       zh=f"组织单位 {unit_id} 不存在")
     with _change() as session:
         return asdict(org_repository.rename_unit(session, unit_id, body["name"], **_stamp()))
 
@@ -262,11 +268,13 @@ def _org_file_from_request() -> dict:
     try:
         raw = yaml.safe_load(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise DefinitionError("org file: not UTF-8 text") from None
+        raise DefinitionError("org file: not UTF-8 text", zh="组织文件：不是 UTF-8 编码的文本") from None
     except yaml.YAMLError as exc:
-        raise DefinitionError(f"org file: not valid YAML: {exc}") from None
+        raise DefinitionError(f"org file: not valid YAML: {exc}",
+                              zh=f"组织文件：不是有效的 YAML：{exc}") from None
     if not isinstance(raw, dict):
-        raise DefinitionError("org file: expected a mapping with 'units' and 'users'")
+        raise DefinitionError("org file: expected a mapping with 'units' and 'users'",
+                              zh="组织文件：应为包含 units 和 users 的映射")
     return raw
 
 
@@ -281,11 +289,13 @@ class _ImportCheck:
     def __call__(self, session, org: OrgFile) -> None:
         errors = self._unit_errors(session, org.chart) + self._user_errors(session, org)
         if errors:
-            raise ValidationFailed(f"the org file cannot be imported: {errors[0].message}", errors)
+            raise ValidationFailed(f"the org file cannot be imported: {errors[0].message}", errors,
+                                   zh=f"组织文件无法导入：{errors[0].zh or errors[0].message}")
 
     def _unit_errors(self, session, chart: OrgChart) -> list[FieldError]:
         # Both where the unit is now and where the file puts it must be hers.
-        return [_outside(f"units.{i}", f"org unit {unit.id!r}") for i, unit in enumerate(self.file_units)
+        return [_outside(f"units.{i}", f"org unit {unit.id!r}", f"组织单位「{unit.id}」")
+                for i, unit in enumerate(self.file_units)
                 if not self.scope.covers(chart, unit.id)
                 or (session.get(OrgUnitRow, unit.id) is not None and unit.id not in self.scope.units)]
 
@@ -294,14 +304,18 @@ class _ImportCheck:
         for i, spec in enumerate(org.users):
             existing = session.get(AppUser, spec.username)
             if existing is not None and not self.scope.governs(existing):
-                errors.append(_outside(f"users.{i}.username", f"user {spec.username!r}"))
+                errors.append(_outside(f"users.{i}.username", f"user {spec.username!r}",
+                                       f"用户「{spec.username}」"))
             if spec.password is not None and len(spec.password) < MIN_PASSWORD_LENGTH:
                 errors.append(FieldError(f"users.{i}.password",
-                                         f"shorter than {MIN_PASSWORD_LENGTH} characters", "password"))
-            errors += [_outside(f"users.{i}.memberships.{j}.org_unit", f"org unit {m.org_unit!r}")
+                                         f"shorter than {MIN_PASSWORD_LENGTH} characters", "password",
+                                         zh=f"密码不能少于 {MIN_PASSWORD_LENGTH} 个字符"))
+            errors += [_outside(f"users.{i}.memberships.{j}.org_unit", f"org unit {m.org_unit!r}",
+                                f"组织单位「{m.org_unit}」")
                        for j, m in enumerate(spec.memberships) if not self.scope.covers(org.chart, m.org_unit)]
         return errors
 
 
-def _outside(field_name: str, what: str) -> FieldError:
-    return FieldError(field_name, f"{what} is not within your jurisdiction", "jurisdiction")
+def _outside(field_name: str, what: str, what_zh: str | None = None) -> FieldError:
+    return FieldError(field_name, f"{what} is not within your jurisdiction", "jurisdiction",
+                      zh=f"{what_zh or what}不在您的管辖范围内")

@@ -17,12 +17,10 @@ from api.auth import current_principal, login_required, roles_required
 from api.schemas.processes import DeployOut, LintOut, ProcessDetailOut, ProcessOut, ProjectUploadIn
 from api.services import services
 from engine.access import DESIGNER_ROLES
-from engine.definitions.parsing import FORM_SCHEMA, FORM_UI_SCHEMA, ParsedProcess
 from engine.definitions.uploads import defining_bpmn, lint_upload, read_upload, refuse_undeployable
 from engine.errors import Forbidden, NotFound
+from engine.intake_forms import start_form
 from engine.runtime.deployment import deploy_project
-from engine.runtime.projections import task_properties
-from engine.runtime.runtime import start_form_name
 from engine.store import repository as repo
 from engine.store.models import ProcessVersion
 
@@ -42,7 +40,8 @@ def _allow_project_uploads():
         return
     # Before the body is read: only a designer may make the server take in that much.
     if not current_principal().has_any_role(DESIGNER_ROLES):
-        raise Forbidden(f"this needs one of the roles: {', '.join(sorted(DESIGNER_ROLES))}")
+        raise Forbidden(f"this needs one of the roles: {', '.join(sorted(DESIGNER_ROLES))}",
+                        zh=f"此操作需要以下角色之一：{'、'.join(sorted(DESIGNER_ROLES))}")
     request.max_content_length = current_app.config.get("MAX_PROJECT_UPLOAD_BYTES", PROJECT_UPLOAD_BYTES)
 
 
@@ -65,9 +64,9 @@ def get_process(key):
     with svc.store.read() as session:
         rows = _version_rows(session, key)
         if not rows:
-            raise NotFound(f"process {key} is not deployed", process=key)
+            raise NotFound(f"process {key} is not deployed", process=key, zh=f"流程 {key} 未部署")
         parsed = svc.runtime.parsed(session, repo.latest_version(session, key))
-    return {**_process(key, rows), "start_form": _start_form(parsed)}
+    return {**_process(key, rows), "start_form": start_form(parsed)}
 
 
 @blp.route("/processes/<key>/versions/<int:version>/bpmn")
@@ -123,13 +122,3 @@ def _process(key: str, versions: list[ProcessVersion]) -> dict:
     return {"key": key, "name": latest.name or key, "latest_version": latest.version,
             "versions": [{"version": v.version, "content_hash": v.content_hash, "deployed_at": v.deployed_at,
                           "deployed_by": v.deployed_by} for v in versions]}
-
-
-def _start_form(parsed: ParsedProcess) -> dict | None:
-    # The same start event whose form POST /cases validates against, and its UI schema.
-    schema_name = start_form_name(parsed)
-    if schema_name is None:
-        return None
-    properties = [task_properties(spec) for spec in parsed.spec.task_specs.values()]
-    ui_name = next((p.get(FORM_UI_SCHEMA) for p in properties if p.get(FORM_SCHEMA) == schema_name), None)
-    return {"schema": parsed.form(schema_name), "ui_schema": parsed.form(ui_name)}

@@ -10,7 +10,8 @@ from api.login import log_in, set_device_cookie
 from api.openapi import rate_limited
 from api.schemas.common import MembershipOut, OrgUnitOut
 from api.services import services
-from engine.store import token_repository
+from engine.org import ROLES
+from engine.store import task_queries, token_repository
 
 blp = Blueprint("session", __name__, url_prefix="/api/v1", description="登录与身份 Login and identity")
 
@@ -118,6 +119,28 @@ def _me(principal) -> dict:
 @login_required
 def me():
     return _me(current_principal())
+
+
+class NamedOut(Schema):
+    key = fields.String()
+    name = fields.String()
+
+
+class CatalogOut(Schema):
+    processes = fields.List(fields.Nested(NamedOut), metadata={"description": "deployed processes, by key"})
+    roles = fields.List(fields.Nested(NamedOut))
+
+
+@blp.route("/catalog")
+@blp.response(200, CatalogOut)
+@login_required
+def catalog():
+    """The Chinese names of the deployed processes and of the roles, for labels and filters."""
+    svc = services()
+    with svc.store.read() as session:
+        processes = task_queries.process_names(session)
+    return {"processes": [{"key": key, "name": name} for key, name in sorted(processes.items())],
+            "roles": [{"key": key, "name": name} for key, name in ROLES.items()]}
 
 
 @blp.route("/org-units")

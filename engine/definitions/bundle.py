@@ -83,7 +83,7 @@ def collect_bundles(project: ProjectFiles) -> list[Bundle]:
         for name, text in project.dmn.items():
             parser.add_dmn_str(text.encode("utf-8"), filename=name)
     except Exception as exc:  # the lint run before deploy names the details
-        raise DefinitionError(f"process files do not parse: {exc}") from exc
+        raise DefinitionError(f"process files do not parse: {exc}", zh=f"流程文件无法解析：{exc}") from exc
     keys = _deployable_keys(parser, project.catalog)
     return [_bundle_for(key, parser, project) for key in keys]
 
@@ -93,7 +93,8 @@ def _deployable_keys(parser, catalog: Catalog) -> list[str]:
     if catalog.processes:
         missing = sorted(set(catalog.processes) - set(parser.process_parsers))
         if missing:
-            raise DefinitionError(f"catalog names processes with no BPMN: {', '.join(missing)}")
+            raise DefinitionError(f"catalog names processes with no BPMN: {', '.join(missing)}",
+                                  zh=f"流程目录中的以下流程没有 BPMN 文件：{'、'.join(missing)}")
         return sorted(catalog.processes)
     return sorted(executable)
 
@@ -108,7 +109,8 @@ def _bundle_for(key: str, parser, project: ProjectFiles) -> Bundle:
     form_names = sorted(_form_names(nodes))
     missing = [name for name in form_names if name not in project.forms]
     if missing:
-        raise DefinitionError(f"{key}: forms not found in forms/: {', '.join(missing)}")
+        raise DefinitionError(f"{key}: forms not found in forms/: {', '.join(missing)}",
+                              zh=f"{key}：forms/ 中找不到以下表单：{'、'.join(missing)}")
     entry = project.catalog.entry(key)
     return Bundle(
         process_key=key,

@@ -75,7 +75,8 @@ class Catalog:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise DefinitionError(f"{path}: not valid YAML: {exc}", file=str(path)) from exc
+            raise DefinitionError(f"{path}: not valid YAML: {exc}", file=str(path),
+                                  zh=f"{path}：不是有效的 YAML：{exc}") from exc
         return cls.from_dict(raw)
 
     def to_dict(self) -> dict:
@@ -98,9 +99,11 @@ def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
         spec = {"role": spec} if isinstance(spec, str) else dict(spec or {})
         role, level = spec.get("role"), spec.get("level", CASE_LEVEL)
         if roles and role not in roles:
-            raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown role {role!r}")
+            raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown role {role!r}",
+                                  zh=f"流程目录：{key} 的泳道「{lane}」使用了未知的角色「{role}」")
         if level not in LEVELS + (CASE_LEVEL,):
-            raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown level {level!r}")
+            raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown level {level!r}",
+                                  zh=f"流程目录：{key} 的泳道「{lane}」使用了未知的层级「{level}」")
         lanes[str(lane)] = LaneRole(role=role, level=level)
     return ProcessEntry(key=key, name=body.get("name", ""), lanes=lanes,
                         commitments=bool(body.get("commitments", False)))

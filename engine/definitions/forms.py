@@ -117,7 +117,8 @@ def _field_error(schema: dict, error) -> FieldError:
     templates = _MESSAGES.get(error.validator)
     expected = error.validator_value if not isinstance(error.validator_value, (dict, list)) else ""
     if templates is None:
-        return FieldError(field=field, message=error.message, validator=str(error.validator))
+        return FieldError(field=field, message=error.message, validator=str(error.validator),
+                          zh=f"「{label}」不符合表单要求")
     zh, en = (template.format(label=label, expected=expected) for template in templates)
     return FieldError(field=field, message=en, validator=str(error.validator), zh=zh)
 

@@ -89,7 +89,8 @@ def _catalog(name: str, text: str) -> tuple[Catalog | None, Finding | None]:
     try:
         raw = yaml.safe_load(text) or {}
         if not isinstance(raw, dict):
-            raise DefinitionError("expected a mapping with 'roles' and 'processes'")
+            raise DefinitionError("expected a mapping with 'roles' and 'processes'",
+                                  zh="应为包含 roles 和 processes 的映射")
         return Catalog.from_dict(raw), None
     except Exception as exc:  # noqa: BLE001 - YAML errors, DefinitionError, or a wrong shape inside
         message = getattr(exc, "message", None) or str(exc)
@@ -121,7 +122,8 @@ def refuse_undeployable(upload: Upload) -> None:
     if upload.project.bpmn:
         blocking += [f for f in lint_upload(upload) if f.severity == ERROR]
     blocking = finalize(blocking)
-    raise DefinitionError(f"{len(blocking)} error(s) in the upload; nothing was deployed", findings=blocking)
+    raise DefinitionError(f"{len(blocking)} error(s) in the upload; nothing was deployed", findings=blocking,
+                          zh=f"上传的文件有 {len(blocking)} 处错误，未部署任何内容")
 
 
 def _missing(upload: Upload, *, severity) -> list[Finding]:
@@ -143,4 +145,5 @@ def defining_bpmn(bundle: dict, process_key: str) -> tuple[str, str]:
         root = parse_xml(text.encode("utf-8"))
         if any(p.get("id") == process_key for p in root.iter("{*}process")):
             return name, text
-    raise NotFound(f"no BPMN file of the bundle defines process {process_key}", process=process_key)
+    raise NotFound(f"no BPMN file of the bundle defines process {process_key}", process=process_key,
+                   zh=f"部署包中没有定义流程 {process_key} 的 BPMN 文件")

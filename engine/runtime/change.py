@@ -18,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import using_clock
 from engine.definitions.parsing import ParsedProcess
-from engine.errors import Conflict, CorruptInstance, NotFound
+from engine.errors import STATE_ZH, Conflict, CorruptInstance, NotFound
 from engine.runtime import history, projections
 from engine.runtime.facts import project_facts
 from engine.store import repository as repo
@@ -60,7 +60,8 @@ class InstanceChange:
     def spiff_task(self, task_id: str):
         task = projections.find_task(self.workflow, UUID(task_id))
         if task is None:
-            raise NotFound(f"task {task_id} is not part of instance {self.row.id}", task=task_id)
+            raise NotFound(f"task {task_id} is not part of instance {self.row.id}", task=task_id,
+                           zh=f"任务 {task_id} 不属于案件 {self.row.id}")
         return task
 
     def view(self):
@@ -75,7 +76,9 @@ class InstanceChange:
     def require_status(self, *allowed: str) -> None:
         if self.row.status not in allowed:
             raise Conflict(f"instance {self.row.id} is {self.row.status}; this needs {' or '.join(allowed)}",
-                           instance=self.row.id, status=self.row.status)
+                           instance=self.row.id, status=self.row.status,
+                           zh=f"案件 {self.row.id} 当前为「{STATE_ZH.get(self.row.status, self.row.status)}」"
+                              f"，此操作要求案件为「{'」或「'.join(STATE_ZH.get(s, s) for s in allowed)}」")
 
     # -- running -------------------------------------------------------------------------
     def advance(self) -> None:

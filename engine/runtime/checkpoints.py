@@ -72,11 +72,14 @@ def load(path: Path, public_key_path: Path | None = None) -> Checkpoint:
         if document.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} document")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CheckpointInvalid(f"{path} is not a readable audit checkpoint: {exc}") from None
+        raise CheckpointInvalid(f"{path} is not a readable audit checkpoint: {exc}",
+                                zh=f"{path} 不是可读取的审计检查点：{exc}") from None
     try:
         keys.checkpoint_public_key(public_key_path).verify(signature, canonical_json(document).encode("utf-8"))
     except InvalidSignature:
         raise CheckpointInvalid(f"the signature of {path} does not verify: the checkpoint was altered, "
-                                "or signed with another key") from None
+                                "or signed with another key",
+                                zh=f"{path} 的签名验证未通过：检查点已被改动，"
+                                   "或是用另一把密钥签名的") from None
     heads = {stream: (int(seq), str(digest)) for stream, (seq, digest) in document["heads"].items()}
     return Checkpoint(document["created_at"], heads)

@@ -35,7 +35,8 @@ def deploy_project(runtime, project: ProjectFiles | Path, *, actor: str) -> list
         project = ProjectFiles.read(Path(project))
     errors = [f for f in lint_project(project) if f.severity == "error"]
     if errors:
-        raise DefinitionError(f"{len(errors)} lint error(s); nothing was deployed", findings=errors)
+        raise DefinitionError(f"{len(errors)} lint error(s); nothing was deployed", findings=errors,
+                              zh=f"检查发现 {len(errors)} 处错误，未部署任何内容")
     bundles = collect_bundles(project)
     with runtime.store.write() as session:
         return [_deploy_bundle(runtime, session, bundle, actor) for bundle in bundles]

@@ -21,7 +21,8 @@ def migrate_instance(runtime, change, version: int | None) -> None:
     target = (repo.version_by_number(session, row.process_key, version) if version
               else repo.latest_version(session, row.process_key))
     if target.id == row.version_id:
-        raise MigrationRefused(f"instance {row.id} already runs version {target.version}", instance=row.id)
+        raise MigrationRefused(f"instance {row.id} already runs version {target.version}", instance=row.id,
+                               zh=f"案件 {row.id} 已在使用版本 {target.version}")
     new = runtime.parsed(session, target)
     workflow = change.workflow
     registry = runtime.codec._parts()[0].registry
@@ -51,4 +52,6 @@ def _refuse_if_steps_missing(instance_id, version, top_diff, sub_diffs) -> None:
         detail = f"; running there now: {', '.join(running)}" if running else ""
         raise MigrationRefused(
             f"instance {instance_id} cannot move to version {version}: steps missing there: "
-            f"{', '.join(missing)}{detail}", instance=instance_id, missing=missing, running=running)
+            f"{', '.join(missing)}{detail}", instance=instance_id, missing=missing, running=running,
+            zh=f"案件 {instance_id} 无法迁移到版本 {version}：该版本缺少以下步骤：{'、'.join(missing)}"
+               + (f"；其中正在进行的：{'、'.join(running)}" if running else ""))

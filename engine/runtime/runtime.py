@@ -18,7 +18,7 @@ from engine.calendar import WorkingCalendar
 from engine.clock import Clock, SystemClock, install_spiff_clock, using_clock
 from engine.definitions.forms import undeclared_fields, validate_form
 from engine.definitions.parsing import FORM_SCHEMA, ParsedProcess, SpecCache, parse_bundle
-from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
+from engine.errors import STATE_ZH, Conflict, FieldError, NotFound, ValidationFailed
 from engine.idempotency import Idempotency
 from engine.runtime import messaging
 from engine.runtime.change import InstanceChange, load_workflow
@@ -66,7 +66,8 @@ class Runtime:
     def _latest(self, session, process_key: str) -> ProcessVersion:
         version = repo.latest_version(session, process_key)
         if version is None:
-            raise NotFound(f"process {process_key} is not deployed", process=process_key)
+            raise NotFound(f"process {process_key} is not deployed", process=process_key,
+                           zh=f"流程 {process_key} 未部署")
         return version
 
     # -- starting ------------------------------------------------------------------------
@@ -133,7 +134,8 @@ class Runtime:
             self.check_submission(change.parsed, task_row.form, data, element=task_row.task_spec, task=task_id)
             task = change.spiff_task(task_id)
             if not task.has_state(TaskState.READY):
-                raise Conflict(f"task {task_id} is no longer ready", task=task_id)
+                raise Conflict(f"task {task_id} is no longer ready", task=task_id,
+                               zh=f"任务 {task_id} 已不是待办状态")
             task.set_data(**data)
             run_submitted_step(task, self.clock)
             task_row.state, task_row.ended_at, task_row.ended_by = "completed", change.now, actor
@@ -157,7 +159,8 @@ class Runtime:
         with self.changing_task(task_id, actor) as (change, task_row):
             self._require_open(task_row)
             if task_row.assignee and task_row.assignee != actor and not force:
-                raise Conflict(f"task {task_id} is claimed by {task_row.assignee}", task=task_id)
+                raise Conflict(f"task {task_id} is claimed by {task_row.assignee}", task=task_id,
+                               zh=f"任务 {task_id} 已被 {task_row.assignee} 认领")
             previous, task_row.assignee = task_row.assignee, None
             change.emit("task_unclaimed", task_id, name=task_row.task_spec, previous=previous)
             change.save()
@@ -176,14 +179,18 @@ class Runtime:
         self._require_open(task_row)
         change.require_status("running")
         if task_row.assignee and task_row.assignee != actor:
-            raise Conflict(f"task is claimed by {task_row.assignee}", task=task_row.id, assignee=task_row.assignee)
+            raise Conflict(f"task is claimed by {task_row.assignee}", task=task_row.id,
+                           assignee=task_row.assignee, zh=f"任务已被 {task_row.assignee} 认领")
         if expected_row_version is not None and expected_row_version != change.row.row_version:
-            raise Conflict("the case changed since you loaded it; reload and try again", instance=change.row.id)
+            raise Conflict("the case changed since you loaded it; reload and try again",
+                           instance=change.row.id, zh="您打开后案件已有其他变动，请刷新后重试")
 
     @staticmethod
     def _require_open(task_row) -> None:
         if task_row.state != "ready":
-            raise Conflict(f"task {task_row.id} is {task_row.state}", task=task_row.id, state=task_row.state)
+            raise Conflict(f"task {task_row.id} is {task_row.state}", task=task_row.id, state=task_row.state,
+                           zh=f"任务 {task_row.id} 当前为「{STATE_ZH.get(task_row.state, task_row.state)}」，"
+                              "不能进行此操作")
 
     def check_submission(self, parsed: ParsedProcess, form_name: str | None, data: dict, **context) -> None:
         """What completing a user task checks before anything changes: ValidationFailed unless

@@ -101,12 +101,14 @@ def translate_db_errors() -> Iterator[None]:
     try:
         yield
     except StaleDataError as exc:
-        raise Conflict("the record was changed by someone else; reload and try again") from exc
+        raise Conflict("the record was changed by someone else; reload and try again",
+                       zh="记录已被他人修改，请刷新后重试") from exc
     except IntegrityError as exc:
-        raise Conflict(f"conflicting write: {exc.orig}") from exc
+        raise Conflict(f"conflicting write: {exc.orig}", zh=f"写入冲突：{exc.orig}") from exc
     except OperationalError as exc:
         if "locked" in str(exc.orig).lower() or "could not obtain lock" in str(exc.orig).lower():
-            raise Conflict("the database is busy with a conflicting change; try again") from exc
+            raise Conflict("the database is busy with a conflicting change; try again",
+                           zh="数据库正在处理与此冲突的修改，请重试") from exc
         raise
 
 

@@ -254,9 +254,12 @@ def add_user(session: Session, username: str, *, role: str, org_unit: str, displ
     username = _checked_username(username)
     check_role(role)
     if session.get(OrgUnitRow, org_unit) is None:
-        raise NotFound(f"org unit {org_unit} does not exist", org_unit=org_unit)
+        raise NotFound(f"org unit {org_unit} does not exist", org_unit=org_unit,
+                       zh=f"组织单位 {org_unit} 不存在")
     if password is not None and not password:
-        raise ValidationFailed("the password must not be empty", [FieldError("password", "must not be empty")])
+        raise ValidationFailed("the password must not be empty",
+                               [FieldError("password", "must not be empty", zh="不能为空")],
+                               zh="密码不能为空")
     summary = ImportSummary()
     spec = UserSpec(username, display_name or "", password, (Membership(role, org_unit),))
     _upsert_users(session, [spec], now, summary)
@@ -272,7 +275,9 @@ def _checked_username(username: str) -> str:
     username = (username or "").strip()
     if not username or len(username) > 100:
         raise ValidationFailed("a username has 1 to 100 characters",
-                               [FieldError("username", "must have 1 to 100 characters")])
+                               [FieldError("username", "must have 1 to 100 characters",
+                                           zh="应为 1 至 100 个字符")],
+                               zh="用户名应为 1 至 100 个字符")
     return username
 
 
@@ -303,7 +308,7 @@ def _member_in(units: Collection[str], with_unassigned: bool):
 def existing_user(session: Session, username: str) -> AppUser:
     user = session.get(AppUser, username)
     if user is None:
-        raise NotFound(f"user {username} does not exist", user=username)
+        raise NotFound(f"user {username} does not exist", user=username, zh=f"用户 {username} 不存在")
     return user
 
 
@@ -311,7 +316,7 @@ def create_user(session: Session, spec: UserSpec, *, actor: str, now: datetime) 
     """A new user with her memberships; Conflict when the username is taken."""
     username = _checked_username(spec.username)
     if session.get(AppUser, username) is not None:
-        raise Conflict(f"user {username} already exists", user=username)
+        raise Conflict(f"user {username} already exists", user=username, zh=f"用户 {username} 已存在")
     for index, membership in enumerate(spec.memberships):
         _check_membership(session, membership, prefix=f"memberships.{index}.")
     user = _new_user(session, username, spec.display_name, spec.password, now)
@@ -351,7 +356,8 @@ def grant_membership(session: Session, username: str, membership: Membership, *,
     user = existing_user(session, username)
     _check_membership(session, membership)
     if not _add_memberships(user, [membership]):
-        raise Conflict(f"user {username} already holds {membership.role} at {membership.org_unit}", user=username)
+        raise Conflict(f"user {username} already holds {membership.role} at {membership.org_unit}",
+                       user=username, zh=f"用户 {username} 已在 {membership.org_unit} 担任 {membership.role}")
     _audit(session, "membership_granted", actor, now, username=username, **asdict(membership))
     return user
 
@@ -362,7 +368,8 @@ def revoke_membership(session: Session, username: str, membership: Membership, *
     row = next((r for r in user.memberships if (r.role, r.org_unit) == (membership.role, membership.org_unit)), None)
     if row is None:
         raise NotFound(f"user {username} holds no {membership.role} membership at {membership.org_unit}",
-                       user=username)
+                       user=username,
+                       zh=f"用户 {username} 在 {membership.org_unit} 没有 {membership.role} 岗位")
     user.memberships.remove(row)
     session.delete(row)
     _audit(session, "membership_revoked", actor, now, username=username, **asdict(membership))
@@ -372,23 +379,29 @@ def revoke_membership(session: Session, username: str, membership: Membership, *
 def _check_membership(session: Session, membership: Membership, *, prefix: str = "") -> None:
     # Field errors named as the request names them, so a form can point at the wrong entry.
     if membership.role not in ROLES:
-        raise _invalid(f"{prefix}role", f"unknown role {membership.role!r}")
+        raise _invalid(f"{prefix}role", f"unknown role {membership.role!r}",
+                       zh=f"未知的角色「{membership.role}」")
     if session.get(OrgUnitRow, membership.org_unit) is None:
-        raise _invalid(f"{prefix}org_unit", f"unknown org unit {membership.org_unit!r}")
+        raise _invalid(f"{prefix}org_unit", f"unknown org unit {membership.org_unit!r}",
+                       zh=f"组织单位「{membership.org_unit}」不存在")
 
 
 def add_unit(session: Session, unit: OrgUnit, *, actor: str, now: datetime) -> OrgUnit:
     """A new unit under a known parent, at the next level down: an org file's rules, checked
     here one field at a time. New roots come only from an org file (jiahe org import)."""
     if session.get(OrgUnitRow, unit.id) is not None:
-        raise Conflict(f"org unit {unit.id} already exists", org_unit=unit.id)
+        raise Conflict(f"org unit {unit.id} already exists", org_unit=unit.id,
+                       zh=f"组织单位 {unit.id} 已存在")
     parent = session.get(OrgUnitRow, unit.parent) if unit.parent else None
     if parent is None:
-        raise _invalid("parent", f"unknown parent org unit {unit.parent!r}")
+        raise _invalid("parent", f"unknown parent org unit {unit.parent!r}",
+                       zh=f"上级组织单位「{unit.parent}」不存在")
     expected = next_level_down(parent.level)
     if unit.level != expected:
         wanted = f"must be {expected!r}, the next level down" if expected else "cannot have children"
-        raise _invalid("level", f"a unit under {parent.id} ({parent.level}) {wanted}")
+        raise _invalid("level", f"a unit under {parent.id} ({parent.level}) {wanted}",
+                       zh=f"「{parent.id}」（{parent.level}）"
+                          + (f"的下级单位层级应为「{expected}」" if expected else "不能有下级单位"))
     session.add(OrgUnitRow(id=unit.id, name=unit.name, level=unit.level, parent_id=unit.parent))
     _audit(session, "org_unit_added", actor, now, **asdict(unit))
     return unit
@@ -397,15 +410,16 @@ def add_unit(session: Session, unit: OrgUnit, *, actor: str, now: datetime) -> O
 def rename_unit(session: Session, unit_id: str, name: str, *, actor: str, now: datetime) -> OrgUnit:
     row = session.get(OrgUnitRow, unit_id)
     if row is None:
-        raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id)
+        raise NotFound(f"org unit {unit_id} does not exist", org_unit=unit_id,
+                       zh=f"组织单位 {unit_id} 不存在")
     if row.name != name:
         _audit(session, "org_unit_renamed", actor, now, id=unit_id, name=name, previous_name=row.name)
         row.name = name
     return _unit_of(row)
 
 
-def _invalid(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, [FieldError(field_name, message, "organisation")])
+def _invalid(field_name: str, message: str, zh: str | None = None) -> ValidationFailed:
+    return ValidationFailed(message, [FieldError(field_name, message, "organisation", zh=zh)], zh=zh)
 
 
 def _audit(session: Session, type_: str, actor: str, now: datetime, **data) -> None:

@@ -61,14 +61,15 @@ def version_by_number(session: Session, process_key: str, version: int) -> Proce
     row = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_key == process_key, ProcessVersion.version == version)).first()
     if row is None:
-        raise NotFound(f"process {process_key} has no version {version}", process=process_key)
+        raise NotFound(f"process {process_key} has no version {version}", process=process_key,
+                       zh=f"流程 {process_key} 没有版本 {version}")
     return row
 
 
 def version_by_id(session: Session, version_id: int) -> ProcessVersion:
     row = session.get(ProcessVersion, version_id)
     if row is None:
-        raise NotFound(f"process version {version_id} does not exist")
+        raise NotFound(f"process version {version_id} does not exist", zh=f"流程版本 {version_id} 不存在")
     return row
 
 
@@ -98,7 +99,8 @@ def instance_for_update(session: Session, instance_id: str, postgres: bool) -> P
     stmt = _INSTANCE_LOCKED if postgres else _INSTANCE
     row = session.scalars(stmt, {"instance_id": instance_id}).first()
     if row is None:
-        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id,
+                       zh=f"案件 {instance_id} 不存在")
     return row
 
 
@@ -121,7 +123,8 @@ def next_case_no(session: Session, now: datetime, postgres: bool) -> str:
 def get_instance(session: Session, instance_id: str) -> ProcessInstance:
     row = session.get(ProcessInstance, instance_id)
     if row is None:
-        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id,
+                       zh=f"案件 {instance_id} 不存在")
     return row
 
 
@@ -159,7 +162,7 @@ def tasks_of(session: Session, instance_id: str, *, open_only: bool = False) -> 
 def get_task(session: Session, task_id: str) -> HumanTask:
     row = session.get(HumanTask, task_id)
     if row is None:
-        raise NotFound(f"task {task_id} does not exist", task=task_id)
+        raise NotFound(f"task {task_id} does not exist", task=task_id, zh=f"任务 {task_id} 不存在")
     return row
 
 
@@ -173,7 +176,8 @@ def set_open_task_state(session: Session, instance_id: str, from_states: tuple[s
 def instance_row_for_update(session: Session, instance_id: str, postgres: bool) -> Row:
     found = fetch(session, _INSTANCE_ROW_LOCKED if postgres else _INSTANCE_ROW, {"instance_id": instance_id})
     if not found:
-        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id)
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id,
+                       zh=f"案件 {instance_id} 不存在")
     return from_values(_INSTANCE_TABLE, found[0])
 
 
@@ -182,7 +186,7 @@ def task_rows_for_update(session: Session, task_id: str, postgres: bool) -> tupl
     found = fetch(session, _TASK_AND_INSTANCE_ROWS_LOCKED if postgres else _TASK_AND_INSTANCE_ROWS,
                   {"task_id": task_id})
     if not found:
-        raise NotFound(f"task {task_id} does not exist", task=task_id)
+        raise NotFound(f"task {task_id} does not exist", task=task_id, zh=f"任务 {task_id} 不存在")
     split = len(_TASK_TABLE.columns)
     return from_values(_TASK_TABLE, found[0][:split]), from_values(_INSTANCE_TABLE, found[0][split:])
 
@@ -190,7 +194,7 @@ def task_rows_for_update(session: Session, task_id: str, postgres: bool) -> tupl
 def task_row(session: Session, task_id: str) -> Row:
     found = fetch(session, _TASK_ROW, {"task_id": task_id})
     if not found:
-        raise NotFound(f"task {task_id} does not exist", task=task_id)
+        raise NotFound(f"task {task_id} does not exist", task=task_id, zh=f"任务 {task_id} 不存在")
     return from_values(_TASK_TABLE, found[0])
 
 

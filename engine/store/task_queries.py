@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
 from engine.store import rows
-from engine.store.models import HumanTask, ProcessInstance, TaskComment, TaskDraft
+from engine.store.models import HumanTask, ProcessInstance, ProcessVersion, TaskComment, TaskDraft
 from engine.store.org_models import AppUser
 
 # Most urgent first when sorting by risk; an unscreened case sorts last.
@@ -64,6 +64,8 @@ class TaskFilter:
     ended_by: str | None = None
     process_key: str | None = None
     instance_id: str | None = None
+    due_before: datetime | None = None  # overdue: due before this time
+    risks: tuple[str, ...] = ()  # the case's risk colour is one of these
 
 
 class ListedTask(NamedTuple):
@@ -121,6 +123,8 @@ class _Shape:
     ended_by: bool = False
     process_key: bool = False
     instance_id: bool = False
+    due_before: bool = False
+    risks: int = 0
 
     @property
     def nothing(self) -> bool:
@@ -152,11 +156,15 @@ def _shape_of(where: TaskFilter) -> tuple[_Shape, dict]:
         units = len(where.units)
         params |= {f"unit_{j}": unit for j, unit in enumerate(sorted(where.units))}
     named = {"assignee": where.assignee, "ended_by": where.ended_by,
-             "process_key": where.process_key or None, "instance_id": where.instance_id or None}
+             "process_key": where.process_key or None, "instance_id": where.instance_id or None,
+             "due_before": where.due_before}
     params |= {name: value for name, value in named.items() if value is not None}
+    risks = sorted(set(where.risks))
+    params |= {f"risk_{k}": risk for k, risk in enumerate(risks)}
     shape = _Shape(assignee=named["assignee"] is not None, unassigned=where.unassigned, group=group, units=units,
                    ended_by=named["ended_by"] is not None, process_key=named["process_key"] is not None,
-                   instance_id=named["instance_id"] is not None)
+                   instance_id=named["instance_id"] is not None, due_before=where.due_before is not None,
+                   risks=len(risks))
     return shape, params
 
 
@@ -173,7 +181,20 @@ def _conditions(shape: _Shape, *, units: bool = True) -> list:
     for name in ("ended_by", "process_key", "instance_id"):
         if getattr(shape, name):
             conditions.append(_TASK[name] == bindparam(name))
+    if shape.due_before:
+        conditions.append(_TASK.due_at < bindparam("due_before"))
     return conditions
+
+
+def _risk_condition(shape: _Shape) -> list:
+    """The case's risk colour, when the list is filtered by it (a condition on the join)."""
+    return [_CASE.risk_colour.in_([bindparam(f"risk_{k}") for k in range(shape.risks)])] if shape.risks else []
+
+
+def _counted_from(shape: _Shape):
+    if not shape.risks:
+        return HumanTask.__table__
+    return HumanTask.__table__.join(ProcessInstance.__table__, _CASE.id == _TASK.instance_id)
 
 
 def _offered(shape: _Shape) -> list:
@@ -191,9 +212,10 @@ def _count_statement(shape: _Shape):
 def _total(shape: _Shape):
     """The number of tasks the list holds. A group list counts each role apart and adds them
     up: an OR across roles would keep PostgreSQL from counting on the index alone."""
+    source, risk = _counted_from(shape), _risk_condition(shape)
     if shape.group is None:
-        return select(func.count()).select_from(HumanTask.__table__).where(*_conditions(shape)).scalar_subquery()
-    counts = [select(func.count()).select_from(HumanTask.__table__).where(*_conditions(shape), offered)
+        return select(func.count()).select_from(source).where(*_conditions(shape), *risk).scalar_subquery()
+    counts = [select(func.count()).select_from(source).where(*_conditions(shape), *risk, offered)
               .scalar_subquery() for offered in _offered(shape)]
     return functools.reduce(lambda a, b: a + b, counts)
 
@@ -204,10 +226,10 @@ def _page_statement(shape: _Shape, sort: str, page: int, per_page: int):
     afresh on every execution (~0.7 ms); as constants, it keeps the generic plan of the
     statement psycopg prepares."""
     total = _total(shape).label("total")
-    if shape.heads and sort != "risk" and len(shape.heads) <= MAX_HEADS:
+    if shape.heads and sort != "risk" and not shape.risks and len(shape.heads) <= MAX_HEADS:
         return _merged_heads(shape, sort, page, per_page, total)
     offered = _offered(shape)
-    conditions = _conditions(shape) + ([or_(*offered)] if offered else [])
+    conditions = _conditions(shape) + ([or_(*offered)] if offered else []) + _risk_condition(shape)
     return (select(*_LISTED, _CASE.case_no, _CASE.risk_colour, total)
             .join_from(HumanTask.__table__, ProcessInstance.__table__, _CASE.id == _TASK.instance_id)
             .where(*conditions).order_by(*_order(sort, _TASK))
@@ -246,7 +268,7 @@ def open_tasks_of_case(session: Session, instance_id: str) -> list[tuple[HumanTa
 def task_with_case(session: Session, task_id: str) -> tuple[HumanTask, CaseFacts]:
     row = session.execute(_with_case().where(HumanTask.id == task_id)).first()
     if row is None:
-        raise NotFound("task not found", task=task_id)
+        raise NotFound("task not found", task=task_id, zh="未找到该任务")
     return row[0], _facts(row)
 
 
@@ -334,6 +356,21 @@ def add_comment(session: Session, task: HumanTask, username: str, text: str, now
 def display_name_of(session: Session, username: str) -> str | None:
     user = session.get(AppUser, username)
     return user.display_name if user is not None else None
+
+
+def process_names(session: Session) -> dict[str, str]:
+    """process key -> the name of its latest version."""
+    rows = session.execute(select(ProcessVersion.process_key, ProcessVersion.name).order_by(ProcessVersion.version))
+    return {key: name for key, name in rows if name}
+
+
+def display_names(session: Session, usernames) -> dict[str, str]:
+    """username -> display name, for those of `usernames` that are users (not "timer", ...)."""
+    wanted = sorted(set(usernames))
+    if not wanted:
+        return {}
+    rows = session.execute(select(AppUser.username, AppUser.display_name).where(AppUser.username.in_(wanted)))
+    return dict(rows.all())
 
 
 def active_user(session: Session, username: str) -> AppUser | None:

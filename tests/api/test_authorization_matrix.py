@@ -217,6 +217,7 @@ ROWS = [
     Row("DELETE", "/auth/session", Rule(ok=204), send=logout),
     Row("GET", "/me", LOGGED_IN),
     Row("GET", "/org-units", LOGGED_IN),
+    Row("GET", "/catalog", LOGGED_IN),
 
     # -- cases
     Row("POST", "/cases", Rule(ok=201, gate=INTAKE_ROLES, sees=INTAKE_ROLES), target="unit", send=register_case),

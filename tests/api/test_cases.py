@@ -208,7 +208,7 @@ def test_the_timeline_lists_the_events_in_order(api):
     assert [e["seq"] for e in items] == list(range(1, len(items) + 1))
     assert items[0]["type"] == "instance_started" and items[0]["actor"] == "clerk"
     assert {"task_completed", "risk_triaged"} <= {e["type"] for e in items}
-    assert set(items[0]) == {"seq", "at", "type", "actor", "task", "data", "hash"}
+    assert set(items[0]) == {"seq", "at", "type", "actor", "actor_name", "task", "data", "hash"}
 
 
 # -- supervision -----------------------------------------------------------------------------------
@@ -274,7 +274,31 @@ def test_escalation_takes_over_a_claimed_mediation(api):
 def test_escalation_outside_mediation_is_409(api):
     case = new_case(api)
     response = api.post(f"{CASES}/{case['id']}/escalate", "supervisor_a", json={"reason": "尚未筛查"})
-    assert response.status_code == 409 and "mediation" in response.get_json()["error"]["message"]
+    assert response.status_code == 409 and "调解阶段" in response.get_json()["error"]["message"]
     screen(api, case["id"])
     accept(api, case["id"])
     assert api.post(f"{CASES}/{case['id']}/escalate", "grid_a1", json={"reason": "x"}).status_code == 403
+
+
+def test_those_who_register_get_each_processs_start_form_and_channels(api):
+    processes = {p["key"]: p for p in api.get("/api/v1/intake/processes", "clerk").get_json()}
+    dispute = processes["dispute_case"]
+    assert dispute["name"] and dispute["start_form"]["schema"]["title"]
+    assert {"value": "hotline_12338", "label": "12338热线"} in dispute["channels"]
+    assert all(p["channels"] for p in processes.values())
+    assert api.get("/api/v1/intake/processes", "designer").status_code == 403
+
+
+def test_the_case_comes_with_the_labels_of_its_fields_and_coded_values(api):
+    case = new_case(api)
+    labels = api.get(f"{CASES}/{case['id']}", "clerk").get_json()["labels"]
+    assert labels["dispute_type"]["title"] and labels["dispute_type"]["choices"]["marital_conflict"]
+    assert labels["channel"]["choices"]["hotline_12338"] == "12338热线"
+    assert labels["parties[].phone"]["title"] and labels["risk_colour"]["title"] == "风险颜色"
+
+
+def test_the_timeline_names_each_user_who_acted(api):
+    case = new_case(api)
+    items = api.get(f"{CASES}/{case['id']}/timeline", "clerk").get_json()["items"]
+    started = items[0]
+    assert started["actor"] == "clerk" and started["actor_name"] and started["actor_name"] != "clerk"

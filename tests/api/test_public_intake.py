@@ -122,3 +122,13 @@ def test_a_too_large_submission_is_413_in_the_error_shape(api):
 def test_the_public_may_list_org_units_to_address_a_submission(api):
     units = api.get("/api/v1/public/org-units").get_json()
     assert {"id": "grid-a1", "name": "东村第一网格", "level": "grid", "parent": "village-a"} in units
+
+
+def test_the_public_form_leaves_out_what_the_server_sets(api):
+    form = api.get(f"{INTAKE}/form").get_json()
+    assert form["process"] == "dispute_case"
+    properties = form["schema"]["properties"]
+    assert {"channel", "received_at", "referral_source"}.isdisjoint(properties) and "summary" in properties
+    assert "channel" not in form["schema"]["required"] and "allOf" not in form["schema"]
+    assert "channel" not in form["ui_schema"]["ui:order"]
+    assert properties["parties"]["items"]["properties"]["phone"]["x-sensitive"] is True

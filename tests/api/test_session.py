@@ -87,3 +87,9 @@ def test_engine_context_never_collides_with_the_error_shape(api):
     body = response.get_json()["error"]
     assert response.status_code == 409 and body["status"] == 409
     assert body["details"] == {"status": "suspended", "task": "t-1"}
+
+
+def test_the_catalog_names_processes_and_roles_in_chinese(api):
+    catalog = api.get("/api/v1/catalog", "grid_a1").get_json()
+    assert {"key": "dispute_case", "name": "婚姻家庭纠纷调处"} in catalog["processes"]
+    assert {"key": "grid_worker", "name": "网格员"} in catalog["roles"]

@@ -126,6 +126,22 @@ def test_a_task_past_its_deadline_is_marked_overdue(api):
     assert listed(api, "clerk")["items"][0]["overdue"] is True
 
 
+def test_filters_by_risk_colour_and_overdue_keep_the_totals_right(api):
+    _three_colours(api)
+    orange_or_blue = listed(api, "clerk", risk="orange,blue")
+    assert sorted(i["risk"] for i in orange_or_blue["items"]) == ["blue", "orange"] and orange_or_blue["total"] == 2
+    assert listed(api, "clerk", risk="red")["total"] == 0
+    assert listed(api, "clerk", overdue="true")["total"] == 0
+    api.clock.advance(timedelta(days=3))
+    api.tokens.clear()  # tokens last 12 hours
+    overdue = listed(api, "clerk", overdue="true")
+    assert overdue["total"] == len(overdue["items"]) > 0 and all(i["overdue"] for i in overdue["items"])
+    yellow_overdue = listed(api, "clerk", overdue="true", risk="yellow")
+    assert all(i["risk"] == "yellow" and i["overdue"] for i in yellow_overdue["items"])
+    assert listed(api, "clerk", risk="", overdue="")["total"] == 4  # blank filters: any
+    assert api.get(TASKS, "clerk", query_string={"risk": "purple"}).status_code == 422
+
+
 def test_a_supervisor_lists_the_open_tasks_where_she_supervises(api):
     case_at(api, "yellow", "mediate_level2", org_unit="grid-a1")
     case_at(api, "yellow", "mediate_level2", org_unit="grid-b1")
@@ -152,3 +168,13 @@ def test_bad_list_arguments_are_422_with_the_field(api):
 
 def test_lists_need_a_login(api):
     assert api.get(TASKS).status_code == 401
+
+
+def test_list_items_name_their_process_and_people(api):
+    case_id, task = case_at(api, "blue", "mediate_level1")
+    api.post(f"{TASKS}/{task}/claim", "grid_a1")
+    [item] = [i for i in listed(api, "grid_a1", scope="mine")["items"] if i["id"] == task]
+    assert item["process_name"] == "婚姻家庭纠纷调处"
+    assert item["assignee"] == "grid_a1" and item["assignee_name"] not in (None, "grid_a1")
+    done = listed(api, "clerk", scope="done")["items"][0]
+    assert done["ended_by"] == "clerk" and done["ended_by_name"]

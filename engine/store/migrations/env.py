@@ -10,14 +10,36 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes["connection_engine"]
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by dropping it, which the rows pointing at it refuse
+            # while foreign keys are on; SQLite's own recipe switches them off outside the
+            # transaction and checks them afterwards (https://sqlite.org/lang_altertable.html).
+            _foreign_keys(connection, "OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=sqlite,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+            if sqlite:
+                _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _foreign_keys(connection, "ON")
+
+
+def _foreign_keys(connection, state: str) -> None:
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={state}")
+
+
+def _check_foreign_keys(connection) -> None:
+    broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"a migration left rows pointing nowhere: {broken[:5]}")
 
 
 run_migrations_online()

@@ -1235,6 +1235,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Chinese names of the deployed processes and of the roles, for labels and filters. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/processes": {
         parameters: {
             query?: never;
@@ -2652,6 +2693,11 @@ export interface components {
             per_page: number;
             total: number;
         };
+        CatalogOut: {
+            /** @description deployed processes, by key */
+            processes: components["schemas"]["NamedOut"][];
+            roles: components["schemas"]["NamedOut"][];
+        };
         ChoiceOut: {
             label: string;
             value: string;
@@ -2826,6 +2872,10 @@ export interface components {
         MigrateIn: {
             /** @default null */
             version?: number | null;
+        };
+        NamedOut: {
+            key: string;
+            name: string;
         };
         OptionalReasonIn: {
             /** @default  */
@@ -3087,6 +3137,7 @@ export interface components {
         };
         TaskDetailOut: {
             assignee: string | null;
+            assignee_name: string | null;
             case: components["schemas"]["TaskCaseOut"];
             case_id: string;
             case_no: string | null;
@@ -3105,6 +3156,7 @@ export interface components {
             /** Format: date-time */
             ended_at: string | null;
             ended_by: string | null;
+            ended_by_name: string | null;
             form: components["schemas"]["TaskFormOut"];
             id: string;
             /** @description rendered, HTML-escaped */
@@ -3118,6 +3170,7 @@ export interface components {
             overdue: boolean;
             priority: number;
             process: string;
+            process_name: string | null;
             /** @description the case's risk colour */
             risk: string | null;
             role: string | null;
@@ -3146,6 +3199,7 @@ export interface components {
         };
         TaskItemOut: {
             assignee: string | null;
+            assignee_name: string | null;
             case_id: string;
             case_no: string | null;
             /** Format: date-time */
@@ -3157,6 +3211,7 @@ export interface components {
             /** Format: date-time */
             ended_at: string | null;
             ended_by: string | null;
+            ended_by_name: string | null;
             id: string;
             /** @description the BPMN element id of the task */
             name: string;
@@ -3164,6 +3219,7 @@ export interface components {
             overdue: boolean;
             priority: number;
             process: string;
+            process_name: string | null;
             /** @description the case's risk colour */
             risk: string | null;
             role: string | null;

@@ -360,7 +360,7 @@ class CaseService:
         if task.assignee and task.assignee != who.username:
             self.runtime.unclaim(task.id, actor=who.username, force=True)
         today = self.clock.now().astimezone(CHINA_TZ).date().isoformat()
-        result = {"result": "failed", "summary": f"{ESCALATION_NOTE}{reason.strip()}", "mediated_on": today}
+        result = {"result": "failed", "mediation_summary": f"{ESCALATION_NOTE}{reason.strip()}", "mediated_on": today}
         with _status_conflicts():
             self.runtime.complete(task.id, result, actor=who.username)
         return self.detail(who, case_id)

@@ -243,7 +243,7 @@ def _accept() -> Step:
 
 
 def _mediation(result: str, day: str, summary: str) -> dict:
-    return {"result": result, "mediated_on": day, "summary": summary}
+    return {"result": result, "mediated_on": day, "mediation_summary": summary}
 
 
 def _agreement(terms: str, mediator: str) -> dict:

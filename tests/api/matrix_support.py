@@ -166,7 +166,7 @@ SCREENING = {
     "red": {**_FLAGS, "weapon_used": True, "threats_to_kill": True, "victim_frightened": True,
             "police_callouts_12m": 3, "complexity": "complex", "victim_safe_now": True},
 }
-MEDIATION_FAILED = {"result": "failed", "mediated_on": "2026-03-05", "summary": "双方分歧较大，未能达成一致"}
+MEDIATION_FAILED = {"result": "failed", "mediated_on": "2026-03-05", "mediation_summary": "双方分歧较大，未能达成一致"}
 INTAKE = {
     "dispute_type": "marital_conflict", "summary": "夫妻因家务多次争吵",
     "parties": [{"name": "刘芳", "role": "applicant", "sex": "female", "phone": "13800000001", "address": "东村3组12号"},

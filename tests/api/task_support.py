@@ -25,7 +25,7 @@ SCREENING = {
                "police_callouts_12m": 1, "complexity": "complex", "victim_safe_now": True},
 }
 ACCEPT = {"decision": "accept"}
-MEDIATION_FAILED = {"result": "failed", "mediated_on": "2026-03-05", "summary": "双方分歧较大，未能达成一致"}
+MEDIATION_FAILED = {"result": "failed", "mediated_on": "2026-03-05", "mediation_summary": "双方分歧较大，未能达成一致"}
 LEGAL_OPINION = {"opinion": "财产分割需通过诉讼确认"}
 PSYCH_ASSESSMENT = {"assessment": "申请人焦虑，需持续支持"}
 

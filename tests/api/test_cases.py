@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from tests.api.cases_support import (
     CASES,
+    INTAKE,
     accept,
+    complete,
     case_nos,
     listed,
     new_case,
@@ -258,7 +260,7 @@ def test_a_supervisor_escalates_a_level1_case_to_the_village(api):
     events = api.get(f"{CASES}/{case['id']}/timeline", "supervisor_a").get_json()["items"]
     done = [e for e in events if e["type"] == "task_completed"][-1]
     assert done["actor"] == "supervisor_a" and done["data"]["data"]["result"] == "failed"
-    assert "当事人要求上级介入" in done["data"]["data"]["summary"]
+    assert "当事人要求上级介入" in done["data"]["data"]["mediation_summary"]
     assert any(e["type"] == "escalated" for e in events)
 
 
@@ -302,3 +304,14 @@ def test_the_timeline_names_each_user_who_acted(api):
     items = api.get(f"{CASES}/{case['id']}/timeline", "clerk").get_json()["items"]
     started = items[0]
     assert started["actor"] == "clerk" and started["actor_name"] and started["actor_name"] != "clerk"
+
+
+def test_recording_a_mediation_keeps_the_cases_own_summary(api):
+    case = new_case(api)
+    screen(api, case["id"])
+    accept(api, case["id"])
+    complete(api, case["id"], "mediate_level1", {"result": "failed", "mediated_on": "2026-03-05",
+                                                  "mediation_summary": "双方分歧较大，未能达成一致"}, actor="grid_a1")
+    detail = api.get(f"{CASES}/{case['id']}", "clerk").get_json()
+    assert detail["summary"] == INTAKE["summary"] and detail["data"]["summary"] == INTAKE["summary"]
+    assert detail["data"]["mediation_summary"] == "双方分歧较大，未能达成一致"

@@ -96,6 +96,13 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    username: str
+    display_name: str
+    org_unit: str
+
+
+@dataclass(frozen=True)
 class Draft:
     data: dict
     saved_at: datetime
@@ -260,6 +267,18 @@ class TaskDesk:
         else:  # taking it herself: the same rules as claiming
             self.runtime.claim(task_id, actor=self.me)
         return self.item(task_id)
+
+    def candidates(self, task_id: str) -> list[Candidate]:
+        """Whom a supervisor over the task may assign it to: the active holders of its role in
+        its org unit or above (the same rule assign checks)."""
+        row, _ = self._readable(task_id)
+        if not self.access.supervises(row):
+            raise Forbidden("only a supervisor over this task may assign it", zh="只有督办该任务的人员才能指派")
+        if row.role is None or row.org_unit is None:
+            return []
+        units = [unit.id for unit in self.access.chart.ancestors(row.org_unit)]
+        with self.store.read() as session:
+            return [Candidate(*found) for found in queries.holders_of(session, row.role, units)]
 
     def _check_qualified(self, row, user: str) -> None:
         with self.store.read() as session:

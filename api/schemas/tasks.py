@@ -167,3 +167,9 @@ class TaskCommentIn(Schema):
 class TaskCommentListOut(Schema):
     items = fields.List(fields.Nested(TaskCommentOut))
     total = fields.Integer()
+
+
+class CandidateOut(Schema):
+    username = fields.String()
+    display_name = fields.String()
+    org_unit = fields.String()

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from api.auth import current_principal, login_required
 from api.schemas.cases import IdempotencyHeaders
 from api.schemas.tasks import (
+    CandidateOut,
     TaskAssignIn,
     TaskCommentIn,
     TaskCommentListOut,
@@ -69,6 +70,15 @@ def claim_task(task_id):
 def unclaim_task(task_id):
     """Give a task back to the group (its assignee, or a supervisor over it)."""
     return desk().unclaim(task_id)
+
+
+@blp.route("/tasks/<task_id>/candidates")
+@login_required
+@blp.response(200, CandidateOut(many=True))
+def assignment_candidates(task_id):
+    """Whom a supervisor over the task may assign it to: the active holders of its role in its
+    org unit or above (403 for anyone else who sees the task)."""
+    return desk().candidates(task_id)
 
 
 @blp.route("/tasks/<task_id>/assign", methods=["POST"])

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from engine.errors import NotFound
 from engine.store import rows
 from engine.store.models import HumanTask, ProcessInstance, ProcessVersion, TaskComment, TaskDraft
-from engine.store.org_models import AppUser
+from engine.store.org_models import AppUser, MembershipRow
 
 # Most urgent first when sorting by risk; an unscreened case sorts last.
 RISK_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "green": 4}
@@ -371,6 +371,18 @@ def display_names(session: Session, usernames) -> dict[str, str]:
         return {}
     rows = session.execute(select(AppUser.username, AppUser.display_name).where(AppUser.username.in_(wanted)))
     return dict(rows.all())
+
+
+def holders_of(session: Session, role: str, units) -> list[tuple[str, str, str]]:
+    """(username, display name, org unit) of the active users holding `role` in `units`."""
+    units = sorted(set(units))
+    if not units:
+        return []
+    stmt = (select(AppUser.username, AppUser.display_name, MembershipRow.org_unit)
+            .join(MembershipRow, MembershipRow.username == AppUser.username)
+            .where(AppUser.active.is_(True), MembershipRow.role == role, MembershipRow.org_unit.in_(units))
+            .order_by(MembershipRow.org_unit, AppUser.username))
+    return [tuple(row) for row in session.execute(stmt)]
 
 
 def active_user(session: Session, username: str) -> AppUser | None:

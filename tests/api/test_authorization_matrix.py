@@ -250,6 +250,7 @@ ROWS = [
     # Assigning to someone else is a supervisor's (engine/tasks.py); the colleague is qualified.
     Row("POST", "/tasks/{task_id}/assign", Rule(sees=TASK_READERS, acts=SUPERVISION), target="task",
         send=body(user=COLLEAGUE), changes=True),
+    Row("GET", "/tasks/{task_id}/candidates", Rule(sees=TASK_READERS, acts=SUPERVISION), target="task"),
     Row("PUT", "/tasks/{task_id}/draft", Rule(sees=TASK_READERS, acts=TASK_WORKERS), target="task",
         send=complete),  # the data that would complete it, kept as a draft
     Row("POST", "/tasks/{task_id}/complete", Rule(sees=TASK_READERS, acts=TASK_WORKERS), target="task",

@@ -302,3 +302,12 @@ def test_a_comment_has_1_to_2000_characters_and_needs_jurisdiction(api):
         assert response.status_code == 422 and error_fields(response) == ["text"], len(text)
     assert api.post(f"{TASKS}/{task}/comments", "clerk", json={"text": "字" * 2000}).status_code == 201
     assert api.post(f"{TASKS}/{task}/comments", "grid_b1", json={"text": "看看"}).status_code == 404
+
+
+def test_a_supervisor_is_offered_the_colleagues_who_may_take_the_task(api):
+    _, task = case_at(api, "yellow", "mediate_level2")
+    candidates = api.get(f"{TASKS}/{task}/candidates", "supervisor_town").get_json()
+    assert [(c["username"], c["org_unit"]) for c in candidates] == [("mediator_a", "village-a")]
+    assert candidates[0]["display_name"] != "mediator_a"
+    assert api.get(f"{TASKS}/{task}/candidates", "mediator_a").status_code == 403
+    assert api.post(f"{TASKS}/{task}/assign", "supervisor_town", json={"user": "mediator_a"}).status_code == 200

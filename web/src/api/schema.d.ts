@@ -2221,6 +2221,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Whom a supervisor over the task may assign it to: the active holders of its role in its
+         *     org unit or above (403 for anyone else who sees the task).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CandidateOut"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}/claim": {
         parameters: {
             query?: never;
@@ -2582,6 +2630,11 @@ export interface components {
     schemas: {
         AccessLogOut: {
             items: components["schemas"]["SensitiveReadOut"][];
+        };
+        CandidateOut: {
+            display_name: string;
+            org_unit: string;
+            username: string;
         };
         CaseDiagramOut: {
             /** @description the BPMN XML of the case's deployed version */

@@ -5,6 +5,7 @@ import pytest
 from engine.runtime.deployment import deploy_project
 from engine.runtime.runtime import Runtime
 from tests.conftest import FIXTURES
+from tests.databases import PostgresSchema, postgres_unavailable_reason
 
 
 @pytest.fixture
@@ -18,3 +19,19 @@ def ready(view, name):
     task = view.ready_task(name)
     assert task is not None, f"expected {name} ready; tasks: {[(t.name, t.state) for t in view.tasks]}"
     return task
+
+
+@pytest.fixture
+def pg_schema():
+    """A fresh PostgreSQL schema and a store on it, for tests that start other processes on
+    it; skipped, with the reason, where no server answers."""
+    reason = postgres_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = PostgresSchema()
+    store = schema.create()
+    try:
+        yield schema, store
+    finally:
+        store.dispose()
+        schema.drop()

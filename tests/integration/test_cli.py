@@ -84,7 +84,8 @@ def test_deploy_refuses_files_with_lint_errors_and_names_them(project):
     assert result.exit_code == 2 and "condition-compile" in result.output and "Traceback" not in result.output
 
 
-def test_audit_verify_names_the_first_broken_event(project):
+def _project_with_a_case(project):
+    """The project's database, deployed, with one dispute case registered."""
     from engine.runtime.deployment import deploy_project
     from engine.runtime.runtime import Runtime
 
@@ -94,6 +95,11 @@ def test_audit_verify_names_the_first_broken_event(project):
     deploy_project(runtime, project, actor="designer")
     case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
                          data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
+    return store, case
+
+
+def test_audit_verify_names_the_first_broken_event(project):
+    store, case = _project_with_a_case(project)
     assert _run("audit", "verify").exit_code == 0
     with store.write() as session:
         session.execute(update(AuditEvent).where(AuditEvent.stream == case.id, AuditEvent.seq == 2)
@@ -105,15 +111,7 @@ def test_audit_verify_names_the_first_broken_event(project):
 
 
 def test_audit_verify_takes_a_case_number_and_fails_clearly_on_an_unknown_case(project):
-    from engine.runtime.deployment import deploy_project
-    from engine.runtime.runtime import Runtime
-
-    store = Store(f"sqlite:///{project / 'jiahe.sqlite3'}")
-    store.upgrade()
-    runtime = Runtime(store)
-    deploy_project(runtime, project, actor="designer")
-    case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
-                         data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
+    store, case = _project_with_a_case(project)
     with store.read() as session:
         number = session.get(ProcessInstance, case.id).case_no
     known = _run("audit", "verify", "--case", number)
@@ -124,15 +122,7 @@ def test_audit_verify_takes_a_case_number_and_fails_clearly_on_an_unknown_case(p
 
 
 def test_a_checkpoint_written_by_the_cli_catches_a_cut_off_chain(project):
-    from engine.runtime.deployment import deploy_project
-    from engine.runtime.runtime import Runtime
-
-    store = Store(f"sqlite:///{project / 'jiahe.sqlite3'}")
-    store.upgrade()
-    runtime = Runtime(store)
-    deploy_project(runtime, project, actor="designer")
-    case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
-                         data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
+    store, case = _project_with_a_case(project)
     taken = _run("audit", "checkpoint", "--output", str(project / "cp.json"))
     assert taken.exit_code == 0 and "chain head(s) signed into" in taken.output
     with store.write() as session:

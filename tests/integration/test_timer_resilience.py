@@ -21,7 +21,6 @@ from engine.runtime.deployment import deploy_project
 from engine.runtime.runtime import Runtime
 from engine.store.models import ProcessInstance
 from tests.conftest import FIXTURES, PROJECT_ROOT
-from tests.databases import PostgresSchema, postgres_unavailable_reason
 
 DUE = 20
 
@@ -101,20 +100,6 @@ def test_jiahe_worker_once_fires_the_others_and_exits_0_with_a_corrupt_instance(
     assert "fired 7 timer(s)" in run.stdout
     assert all(_fired(store, i) for i in ids[1:]) and not _fired(store, ids[0])
     store.dispose()
-
-
-@pytest.fixture
-def pg_schema():
-    reason = postgres_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    schema = PostgresSchema()
-    store = schema.create()
-    try:
-        yield schema, store
-    finally:
-        store.dispose()
-        schema.drop()
 
 
 def _wait_for(condition, seconds: float = 60) -> bool:

@@ -19,7 +19,7 @@ from engine.runtime.deployment import deploy_project
 from engine.runtime.runtime import Runtime
 from engine.store import Store, org_repository
 from tests.conftest import FIXTURES, PROJECT_ROOT
-from tests.databases import PostgresSchema, postgres_unavailable_reason
+from tests.databases import PostgresSchema
 
 WAIT_SECONDS = 20
 # The deadline fixture process: a non-interrupting warning after 25 days, the deadline after 30.
@@ -114,21 +114,6 @@ CASES = 40
 WORKERS = ("worker-1", "worker-2")
 
 
-@pytest.fixture
-def pg_store():
-    """A fresh PostgreSQL schema; skipped, with the reason, where no server answers."""
-    reason = postgres_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    schema = PostgresSchema()
-    store = schema.create()
-    try:
-        yield schema, store
-    finally:
-        store.dispose()
-        schema.drop()
-
-
 def fire_until_done(url: str, schema: str, at: str, name: str, start_together, results) -> None:
     """One worker process: its own Store (engine and pool) and Runtime on the shared schema,
     firing until nothing due is left. Module level, so that a spawned process can import it."""
@@ -148,8 +133,8 @@ def fire_until_done(url: str, schema: str, at: str, name: str, start_together, r
 
 
 @pytest.mark.postgres
-def test_two_worker_processes_fire_each_due_timer_exactly_once(pg_store, clock):
-    schema, store = pg_store
+def test_two_worker_processes_fire_each_due_timer_exactly_once(pg_schema, clock):
+    schema, store = pg_schema
     runtime = Runtime(store, clock=clock)
     deploy_project(runtime, FIXTURES, actor="designer")
     ids = [runtime.start("deadline", actor="clerk", org_unit=f"village-{i}").id for i in range(CASES)]

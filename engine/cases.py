@@ -1,4 +1,5 @@
-"""Cases: intake from staff and from the public, finding and reading cases, supervising them.
+"""Cases: registration by staff, finding and reading cases, supervising them (the public's
+online channel: engine.public_intake).
 
 Jurisdiction and privacy are decided here rather than in the HTTP layer, so every caller
 gets the same answers:
@@ -14,9 +15,7 @@ The runtime does the work; this module adds who may ask, and what they get to se
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -28,9 +27,10 @@ from engine.case_diagram import CaseDiagram, case_diagram
 from engine.errors import STATE_ZH, Conflict, FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
 from engine.form_labels import labels_of_decisions, labels_of_forms
 from engine.idempotency import Idempotency
-from engine.intake_forms import RegistrableProcess, public_form, registrable_processes
+from engine.intake_forms import RegistrableProcess, registrable_processes
 from engine.org import ROLES, OrgChart
 from engine.privacy import masked, sensitive_paths_of_forms, value_at
+from engine.registration import Registrar, business_key
 from engine.runtime.auditing import timeline as audit_timeline
 from engine.runtime.runtime import Runtime
 from engine.runtime.views import IncidentView, TaskView
@@ -44,10 +44,6 @@ INTAKE_ROLES = frozenset({"intake_clerk", "grid_worker", "supervisor", "rights_o
 # Designers shape processes and never handle cases, so they have no need to know who is in one.
 CASE_ROLES = frozenset(ROLES) - {"process_designer"}
 STATUSES = ("running", "suspended", "incident", "completed", "terminated")
-
-PUBLIC_ACTOR, PUBLIC_PROCESS, PUBLIC_CHANNEL = "public", "dispute_case", "online"
-# What a member of the public is told: coarse stages, never names or data.
-PUBLIC_STAGES = (("received", "已收到"), ("accepted", "已受理"), ("handling", "处理中"), ("concluded", "已办结"))
 
 # Where a supervisor may push a case up one level: the open mediation steps whose failure
 # the process itself routes to the next level (DOMAIN.md, tiered handling). Level 3 is not
@@ -92,33 +88,6 @@ class Reveal:
     at: datetime
 
 
-@dataclass(frozen=True)
-class PublicReceiptView:
-    case_no: str
-    receipt: str
-    received_at: datetime
-    created: bool
-
-
-@dataclass(frozen=True)
-class PublicStep:
-    key: str
-    label: str
-    done: bool
-    at: datetime | None
-
-
-@dataclass(frozen=True)
-class PublicStatus:
-    case_no: str
-    status: str
-    status_label: str
-    received_at: datetime
-    outcome: str | None
-    outcome_label: str | None
-    steps: list[PublicStep]
-
-
 class CaseService:
     def __init__(self, runtime: Runtime, chart: Callable[[], OrgChart]):
         self.runtime, self.store, self.clock = runtime, runtime.store, runtime.clock
@@ -135,92 +104,14 @@ class CaseService:
         idempotency = Idempotency.of("intake", who.username, idempotency_key, request)
         data = {**(data or {}), "channel": channel}
         key = business_key("intake", who.username, idempotency_key)
-        case_id, created = self._start(process, org_unit, data, actor=who.username, key=key, idempotency=idempotency)
+        case_id, created = Registrar(self.runtime).start(process, org_unit, data, actor=who.username, key=key,
+                                                         idempotency=idempotency)
         return self.detail(who, case_id, created=created)
-
-    def public_intake(self, *, org_unit: str, data: dict, client: str,
-                      idempotency_key: str | None = None) -> PublicReceiptView:
-        """The online (网) channel: no login; the submitter gets a receipt to ask with later."""
-        if org_unit not in self._chart().units:
-            raise ValidationFailed("unknown org unit", [FieldError("org_unit", "no such org unit", "exists",
-                                                                   zh="没有这个单位")], zh="没有这个组织单位")
-        now = self.clock.now()
-        idempotency = Idempotency.of("public", client, idempotency_key, {"org_unit": org_unit, "data": data or {}})
-        # The server's clock, not the submitter's, says when it arrived (evidence, SPC 2022 Art. 6).
-        data = {**(data or {}), "channel": PUBLIC_CHANNEL, "received_at": now.isoformat()}
-        key = business_key("public", client, idempotency_key)
-        case_id, created = self._start(PUBLIC_PROCESS, org_unit, data, actor=PUBLIC_ACTOR, key=key,
-                                       idempotency=idempotency)
-        with self.store.write() as session:
-            receipt, _ = queries.ensure_receipt(session, case_id, secrets.token_urlsafe(18), now=now,
-                                                postgres=self.store.is_postgres)
-            facts = queries.case_row(session, case_id, now)
-        return PublicReceiptView(facts.case_no, receipt, facts.created_at, created)
-
-    def public_form(self) -> dict:
-        """The online intake form, without what the server sets itself."""
-        parsed = self.runtime.parsed_latest(PUBLIC_PROCESS)
-        return {"process": PUBLIC_PROCESS, "name": parsed.name, **public_form(parsed)}
 
     def intake_processes(self, who: Principal) -> list[RegistrableProcess]:
         """What she can register a matter with: each process's start form and channels."""
         _require_role(who, INTAKE_ROLES, "register cases")
         return registrable_processes(self.runtime)
-
-    def public_status(self, receipt: str) -> PublicStatus:
-        with self.store.read() as session:
-            case_id = queries.case_id_by_receipt(session, receipt)
-            facts = queries.case_row(session, case_id, self.clock.now()) if case_id else None
-            if facts is None:
-                raise NotFound("no submission has this receipt", zh="没有与此回执对应的求助登记")
-            kept = queries.first_commitments(session, case_id)
-        refused = self.runtime.instance(case_id).data.get("decision") == "not_accept"
-        steps = _public_steps(facts, kept, refused)
-        reached = [s for s in steps if s.done][-1]
-        concluded = reached.key == "concluded"
-        outcome = facts.outcome if concluded else None
-        return PublicStatus(facts.case_no, reached.key, reached.label, facts.created_at, outcome,
-                            choice_title(self._forms(facts.version_id), "outcome", outcome), steps)
-
-    def _start(self, process: str, org_unit: str, data: dict, *, actor: str, key: str | None,
-               idempotency: Idempotency | None) -> tuple[str, bool]:
-        earlier = self._earlier(idempotency)
-        if earlier is not None:
-            return earlier.instance_id, False
-        self._require_deployed(process)
-        try:
-            view = self.runtime.start(process, actor=actor, data=data, org_unit=org_unit, business_key=key,
-                                      idempotency=idempotency)
-            case_id, created = view.id, view.created
-        except Conflict:
-            # A concurrent retry with the same key committed first: its case is ours.
-            earlier = self._earlier(idempotency)
-            case_id, created = (earlier.instance_id if earlier else None), False
-            if case_id is None:
-                raise
-        if not created:  # registered before requests were fingerprinted
-            self._check_same_request(case_id, process, org_unit)
-        return case_id, created
-
-    def _earlier(self, idempotency: Idempotency | None):
-        if idempotency is None:
-            return None
-        with self.store.read() as session:
-            return idempotency.earlier(session)
-
-    def _require_deployed(self, process: str) -> None:
-        try:
-            self.runtime.parsed_latest(process)
-        except NotFound:
-            raise ValidationFailed("unknown process", [FieldError("process", f"process {process} is not deployed",
-                                                                  "exists", zh=f"流程 {process} 未部署")],
-                                   zh="没有这个流程") from None
-
-    def _check_same_request(self, case_id: str, process: str, org_unit: str) -> None:
-        facts = self._facts(case_id)
-        if (facts.process_key, facts.org_unit) != (process, org_unit):
-            raise Conflict("this Idempotency-Key was already used for a different case; use a new key",
-                           case_no=facts.case_no, zh="此幂等键已用于另一个案件，请使用新的键")
 
     # -- reading -----------------------------------------------------------------------------
     def search(self, who: Principal, *, org_unit: str | None = None, **criteria) -> tuple[list[CaseRow], int]:
@@ -443,15 +334,6 @@ class CaseService:
 _LABELS: dict[int, dict] = {}
 
 
-def business_key(scope: str, who: str, idempotency_key: str | None) -> str | None:
-    """The instance's unique business key for a client's Idempotency-Key: hashed, so keys
-    of any length fit, and scoped, so two callers' keys never meet."""
-    if not idempotency_key:
-        return None
-    digest = hashlib.sha256(f"{scope}\x00{who}\x00{idempotency_key}".encode()).hexdigest()
-    return f"{scope}:{digest}"
-
-
 def _require_role(who: Principal, roles, what: str) -> None:
     if not who.has_any_role(roles):
         raise Forbidden(f"to {what} you need one of the roles: {', '.join(sorted(roles))}",
@@ -503,25 +385,3 @@ def record_clear_read(store, at: datetime, username: str, case_id: str, via: str
     with store.write() as session:
         access_log.record(session, instance_id=case_id, username=username, at=at, via=via, fields=fields,
                           reason=reason)
-
-
-def _public_steps(facts: CaseRow, kept: dict[str, datetime], refused: bool) -> list[PublicStep]:
-    ended = facts.ended_at if facts.status in ("completed", "terminated") else None
-    # The acceptance commitment is kept by deciding, either way; the public hears 已受理
-    # only when the decision was to take the matter up.
-    accepted = None if refused else kept.get("accepted")
-    reached = {"received": facts.created_at, "accepted": accepted,
-               "handling": kept.get("handler_assigned"), "concluded": kept.get("outcome_recorded") or ended}
-    return [PublicStep(key, label, reached[key] is not None, reached[key]) for key, label in PUBLIC_STAGES]
-
-
-def choice_title(forms: dict, name: str, value: str | None) -> str | None:
-    """The label a form gives to `value` of field `name` (its oneOf const/title)."""
-    if value is None:
-        return None
-    for schema in forms.values():
-        prop = ((schema or {}).get("properties") or {}).get(name) or {}
-        for option in prop.get("oneOf") or []:
-            if option.get("const") == value and option.get("title"):
-                return option["title"]
-    return None

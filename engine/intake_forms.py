@@ -11,7 +11,7 @@ from engine.runtime.projections import task_properties
 from engine.runtime.runtime import start_form_name
 from engine.store import repository as repo
 
-# Set by the server for an online submission (engine.cases.public_intake), never by the public.
+# Set by the server for an online submission (engine.public_intake), never by the public.
 SERVER_SET = ("channel", "referral_source", "received_at")
 
 

@@ -35,6 +35,7 @@ from api.schemas.common import OrgUnitOut, page_of
 from api.services import services
 from engine.cases import CaseService
 from engine.errors import NotFound
+from engine.public_intake import PublicDesk
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="案件 Cases")
 
@@ -45,6 +46,11 @@ DEFAULT_PUBLIC_LOOKUPS_PER_HOUR = 600
 def cases() -> CaseService:
     svc = services()
     return CaseService(svc.runtime, svc.chart)
+
+
+def public() -> PublicDesk:
+    svc = services()
+    return PublicDesk(svc.runtime, svc.chart)
 
 
 # -- intake -------------------------------------------------------------------------------------
@@ -75,7 +81,7 @@ def intake_processes():
 @blp.response(200, PublicFormOut)
 def public_intake_form():
     """The online (网) intake form for the public (no login): its JSON Schema and UI schema."""
-    return cases().public_form()
+    return public().form()
 
 
 @blp.route("/public/intake", methods=["POST"])
@@ -88,7 +94,7 @@ def public_intake(headers, body):
     """The online (网) channel for the public: no login, rate-limited per address. Keep the
     receipt: it is the only way to ask about the submission later."""
     _limit("public-intake", current_app.config["PUBLIC_INTAKES_PER_HOUR"], "online submissions")
-    receipt = cases().public_intake(client=request.remote_addr or "", idempotency_key=headers["idempotency_key"],
+    receipt = public().submit(client=request.remote_addr or "", idempotency_key=headers["idempotency_key"],
                                     **body)
     return receipt, 201 if receipt.created else 200
 
@@ -102,7 +108,7 @@ def public_status(receipt):
     _limit("public-lookup", per_hour, "status lookups")
     if len(receipt) > 64:
         raise NotFound("no submission has this receipt", zh="没有与此回执对应的求助登记")
-    return cases().public_status(receipt)
+    return public().status(receipt)
 
 
 @blp.route("/public/org-units")

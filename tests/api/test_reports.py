@@ -21,7 +21,7 @@ STEPS = [  # (stage reached, task, actor, data)
     ("screened", "screen_risk", "clerk", None),
     ("accepted", "accept_case", "clerk", {"decision": "accept"}),
     ("handled", "mediate_level1", "grid_a1", {"result": "resolved", "mediated_on": "2026-03-05",
-                                              "summary": "双方达成和解，约定分担家务"}),
+                                              "mediation_summary": "双方达成和解，约定分担家务"}),
     ("outcome", "record_outcome", "clerk", {"outcome": "mediated_agreement", "outcome_summary": "达成口头调解协议",
                                             "agreement": {"form": "oral", "terms": "双方约定分担家务"}}),
     ("fed_back", "feedback_to_party", "clerk", {"method": "phone", "fed_back_at": "2026-03-06T10:00:00+08:00",

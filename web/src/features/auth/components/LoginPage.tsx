@@ -20,7 +20,7 @@ export default function LoginPage() {
   if (session.data) return <Navigate to={next} replace />;
 
   return (
-    <Flex justify="center" align="center" style={{ minHeight: '100vh', padding: 16, background: '#f5f5f5' }}>
+    <Flex component="main" justify="center" align="center" style={{ minHeight: '100vh', padding: 16, background: '#f5f5f5' }}>
       <Card style={{ width: '100%', maxWidth: 380 }}>
         <Flex justify="space-between" align="baseline">
           <Typography.Title level={1} style={{ marginTop: 0 }}>

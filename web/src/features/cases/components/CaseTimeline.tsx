@@ -1,4 +1,5 @@
 import { Button, Card, Skeleton, Timeline, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -43,16 +44,30 @@ export function CaseTimeline({ caseId }: { caseId: string }) {
 
 function EventEntry({ event, subject }: { event: CaseEvent; subject: string | undefined }) {
   const { t, i18n } = useTranslation();
+  // Suspensions, terminations, escalations and reveals say why; the reason is part of the record.
+  const reason = typeof event.data.reason === 'string' && event.data.reason.trim() ? event.data.reason : null;
   return (
     <>
       <Typography.Text strong>{eventLabel(t, event)}</Typography.Text>
       {subject && <Typography.Text> · {subject}</Typography.Text>}
+      {reason && (
+        <>
+          <br />
+          <Typography.Text>{t('case.timeline.reason', { reason })}</Typography.Text>
+        </>
+      )}
       <br />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        <time dateTime={event.at}>{formatDateTime(event.at, i18n.language)}</time> · {event.actor}
+        <time dateTime={event.at}>{formatDateTime(event.at, i18n.language)}</time> · {actorName(t, event)}
       </Typography.Text>
     </>
   );
+}
+
+/** A person by name; the engine's own actors (timer, public, message:<name>) by what they are. */
+function actorName(t: TFunction, event: CaseEvent): string {
+  const kind = event.actor.split(':')[0] ?? event.actor;
+  return event.actor_name ?? t(`case.timeline.actors.${kind}`, { defaultValue: event.actor });
 }
 
 function colourOf(event: CaseEvent): string {

@@ -19,7 +19,7 @@ export function TaskComments({ taskId, initial }: { taskId: string; initial: Tas
     <Card size="small" title={t('task.comments.title')}>
       <List
         dataSource={comments.data ?? []}
-        locale={{ emptyText: t('task.comments.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('task.comments.empty')}</Typography.Text> }}
         renderItem={(comment) => (
           <List.Item>
             <Flex vertical style={{ minWidth: 0 }}>

@@ -1,17 +1,16 @@
-import Form from '@rjsf/antd';
-import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { RJSFSchema } from '@rjsf/utils';
 import { Card } from 'antd';
-import { useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useState } from 'react';
 
+import { SchemaForm } from '@/components/SchemaForm';
 import { useCurrentUser } from '@/features/auth/api/session';
 import { ApiError } from '@/lib/api-error';
+import { toErrorSchema } from '@/lib/forms/field-errors';
+import { createFormValidator, withFormDefaults } from '@/lib/forms/form-validator';
 
 import { useDraftAutosave } from '../api/drafts';
 import { useCompleteTask, type TaskCompletion, type TaskDetail } from '../api/tasks';
 import { taskAccess } from '../lib/access';
-import { toErrorSchema } from '../lib/field-errors';
-import { createFormValidator, DEFAULTS_BEHAVIOUR, localizeFormErrors, withFormDefaults } from '../lib/form-validator';
 import { initialFormData, serverDraftOf, type FormData } from '../lib/prefill';
 import { SubmitAttempts } from '../lib/submit-attempt';
 import { TaskActions } from './TaskActions';
@@ -26,7 +25,6 @@ const EMPTY_FORM: RJSFSchema = { type: 'object', properties: {} };
  * with its draft kept as it is typed and the submit that completes the task.
  */
 export function TaskForm({ task }: { task: TaskDetail }) {
-  const { t } = useTranslation();
   const user = useCurrentUser();
   const autosave = useDraftAutosave(user.username, task.id);
   const complete = useCompleteTask(task.id);
@@ -81,46 +79,26 @@ export function TaskForm({ task }: { task: TaskDetail }) {
     <Card className={styles.card}>
       <NotWorkableNotice task={task} canWork={access.canWork} me={user.username} />
       {problem && <ProblemAlert problem={problem} task={task} me={user.username} />}
-      <div onKeyDownCapture={keepEnterFromSubmitting}>
-        <Form
-          schema={schema}
-          uiSchema={(task.form.ui_schema as UiSchema | null) ?? {}}
-          formData={formData}
-          validator={validator}
-          onChange={(event) => edit(event.formData as FormData)}
-          onSubmit={(event) => submit(event.formData as FormData)}
-          // The errors show at their fields; without a handler RJSF would also log them.
-          onError={() => undefined}
-          experimental_defaultFormStateBehavior={DEFAULTS_BEHAVIOUR}
-          extraErrors={problem?.kind === 'invalid' ? toErrorSchema(problem.fieldErrors) : undefined}
-          transformErrors={(errors) => localizeFormErrors(errors, t)}
-          showErrorList={false}
-          // The engine refuses fields its form does not declare, in drafts as in submissions.
-          omitExtraData
-          liveOmit
-          noHtml5Validate
-          focusOnFirstError
-          disabled={!access.canWork || complete.isPending}
-        >
-          <TaskActions
-            task={task}
-            access={access}
-            draftStatus={autosave.status}
-            submitting={complete.isPending}
-            onSaveDraft={() => autosave.saveNow(formData)}
-          />
-        </Form>
-      </div>
+      <SchemaForm
+        schema={schema}
+        uiSchema={task.form.ui_schema}
+        formData={formData}
+        validator={validator}
+        onChange={edit}
+        onSubmit={submit}
+        extraErrors={problem?.kind === 'invalid' ? toErrorSchema(problem.fieldErrors) : undefined}
+        disabled={!access.canWork || complete.isPending}
+      >
+        <TaskActions
+          task={task}
+          access={access}
+          draftStatus={autosave.status}
+          submitting={complete.isPending}
+          onSaveDraft={() => autosave.saveNow(formData)}
+        />
+      </SchemaForm>
     </Card>
   );
-}
-
-/**
- * In a browser form, Enter in any text field submits it; here that would complete the task by
- * accident, half filled in. 提交 is the only way to submit.
- */
-function keepEnterFromSubmitting(event: KeyboardEvent) {
-  if (event.key === 'Enter' && event.target instanceof HTMLInputElement) event.preventDefault();
 }
 
 function problemOf(error: unknown): SubmitProblem {

@@ -54,7 +54,7 @@ function ScopeLabel({ params, scope }: { params: TaskListParams; scope: Scope })
   return (
     <span>
       {t(`tasks.tabs.${scope}`)}{' '}
-      {total !== undefined && <Badge count={total} showZero overflowCount={999} color={active ? '#1677ff' : '#8c8c8c'} />}
+      {total !== undefined && <Badge count={total} showZero overflowCount={999} color={active ? '#0958d9' : '#666666'} />}
     </span>
   );
 }

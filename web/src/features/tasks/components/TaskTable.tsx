@@ -56,7 +56,8 @@ export default function TaskTable({ tasks, scope, now, loading, emptyText }: Tas
       dataSource={tasks}
       loading={loading}
       pagination={false}
-      locale={{ emptyText }}
+      // Table's own placeholder grey (25 % black) is too faint to read: the text is information.
+      locale={{ emptyText: <Typography.Text type="secondary">{emptyText}</Typography.Text> }}
       rowClassName={(task) => (task.overdue ? 'task-row-overdue' : '')}
     />
   );

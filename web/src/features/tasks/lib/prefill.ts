@@ -1,5 +1,6 @@
+import { fieldPath } from '@/lib/forms/field-errors';
+
 import type { LocalDraft } from './draft-storage';
-import { fieldPath } from './field-errors';
 
 export type FormData = Record<string, unknown>;
 

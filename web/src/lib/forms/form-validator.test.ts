@@ -2,10 +2,10 @@ import type { RJSFSchema } from '@rjsf/utils';
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 
-import acceptCase from '../../../../../forms/accept_case.schema.json';
-import intake from '../../../../../forms/intake.schema.json';
-import mediationResult from '../../../../../forms/mediation_result.schema.json';
-import riskScreening from '../../../../../forms/risk_screening.schema.json';
+import acceptCase from '../../../../forms/accept_case.schema.json';
+import intake from '../../../../forms/intake.schema.json';
+import mediationResult from '../../../../forms/mediation_result.schema.json';
+import riskScreening from '../../../../forms/risk_screening.schema.json';
 import { createFormValidator, isDateTime, localizeFormErrors, withFormDefaults } from './form-validator';
 
 const t = ((key: string) => key) as unknown as TFunction;
@@ -18,7 +18,7 @@ function errorsOf(schema: unknown, data: Record<string, unknown>) {
 }
 
 describe('task forms validate here as the engine validates them', () => {
-  const mediation = { result: 'resolved', mediated_on: '2026-03-02', summary: '双方达成一致，签订协议' };
+  const mediation = { result: 'resolved', mediated_on: '2026-03-02', mediation_summary: '双方达成一致，签订协议' };
 
   it('accepts a complete form (JSON Schema 2020-12, as forms/ declare)', () => {
     expect(errorsOf(mediationResult, mediation)).toEqual([]);
@@ -26,7 +26,7 @@ describe('task forms validate here as the engine validates them', () => {
 
   it('names every missing required field', () => {
     const missing = errorsOf(mediationResult, {}).filter((e) => e.name === 'required').map((e) => e.property);
-    expect(missing.sort()).toEqual(['mediated_on', 'result', 'summary']);
+    expect(missing.sort()).toEqual(['mediated_on', 'mediation_summary', 'result']);
   });
 
   it('refuses an impossible date and a value outside the choices', () => {
@@ -62,13 +62,13 @@ describe('isDateTime', () => {
 
 describe('localizeFormErrors', () => {
   it("words errors in the person's language and drops the echoes of oneOf and if", () => {
-    const errors = errorsOf(mediationResult, { result: 'maybe', mediated_on: 'x', summary: '短' });
+    const errors = errorsOf(mediationResult, { result: 'maybe', mediated_on: 'x', mediation_summary: '短' });
     const localized = localizeFormErrors(errors, t);
     expect(localized.map((e) => [e.property, e.message])).toEqual(
       expect.arrayContaining([
         ['result', 'form.errors.choice'],
         ['mediated_on', 'form.errors.format.date'],
-        ['summary', 'form.errors.minLength'],
+        ['mediation_summary', 'form.errors.minLength'],
       ]),
     );
     expect(localized.some((e) => e.name === 'const')).toBe(false);

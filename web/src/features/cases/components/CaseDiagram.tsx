@@ -1,0 +1,108 @@
+import { CompressOutlined, ZoomInOutlined, ZoomOutOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Flex, Skeleton, Tooltip } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { PageError } from '@/components/PageError';
+
+import { useCaseDiagram, type CaseDiagram as Diagram } from '../api/cases';
+import { ELEMENT_MARKS } from '../lib/diagram-marks';
+import styles from './CaseDiagram.module.css';
+import type { DrawnDiagram } from './diagram-viewer';
+
+/** The case on its process diagram: what is done, open, overdue or stopped, and the path it took. */
+export function CaseDiagram({ caseId, processName }: { caseId: string; processName: string }) {
+  const { t } = useTranslation();
+  const diagram = useCaseDiagram(caseId);
+
+  let body;
+  if (diagram.isPending) body = <Skeleton active />;
+  else if (diagram.isError) body = <PageError error={diagram.error} onRetry={() => void diagram.refetch()} />;
+  else body = <DiagramCanvas diagram={diagram.data} label={t('case.diagram.label', { process: processName, version: diagram.data.version })} />;
+  return (
+    <Card size="small" title={t('case.diagram.title')} className={styles.card}>
+      {body}
+    </Card>
+  );
+}
+
+function DiagramCanvas({ diagram, label }: { diagram: Diagram; label: string }) {
+  const { t } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const [drawn, setDrawn] = useState<DrawnDiagram | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    let cancelled = false;
+    let current: DrawnDiagram | null = null;
+    // bpmn-js is a large download: only a case page that draws its diagram fetches it.
+    import('./diagram-viewer')
+      .then(({ drawCaseDiagram }) => drawCaseDiagram(element, diagram, (count) => t('case.diagram.rounds', { count })))
+      .then((result) => {
+        if (cancelled) result.destroy();
+        else {
+          current = result;
+          setDrawn(result);
+        }
+      })
+      .catch((error: unknown) => {
+        console.error(error);
+        if (!cancelled) setFailed(true);
+      });
+    return () => {
+      cancelled = true;
+      current?.destroy();
+      setDrawn(null);
+      setFailed(false);
+    };
+  }, [diagram, t]);
+
+  return (
+    <Flex vertical gap={8}>
+      {failed && <Alert type="warning" showIcon message={t('case.diagram.failed')} />}
+      <Flex gap={4} justify="end">
+        <Tooltip title={t('case.diagram.zoomIn')}>
+          <Button size="small" icon={<ZoomInOutlined />} aria-label={t('case.diagram.zoomIn')} disabled={!drawn} onClick={() => drawn?.zoomIn()} />
+        </Tooltip>
+        <Tooltip title={t('case.diagram.zoomOut')}>
+          <Button size="small" icon={<ZoomOutOutlined />} aria-label={t('case.diagram.zoomOut')} disabled={!drawn} onClick={() => drawn?.zoomOut()} />
+        </Tooltip>
+        <Tooltip title={t('case.diagram.fit')}>
+          <Button size="small" icon={<CompressOutlined />} aria-label={t('case.diagram.fit')} disabled={!drawn} onClick={() => drawn?.fit()} />
+        </Tooltip>
+      </Flex>
+      <figure className={styles.figure} aria-label={label} aria-busy={!drawn && !failed}>
+        <div ref={container} className={styles.canvas} />
+        <figcaption>
+          <Legend />
+        </figcaption>
+      </figure>
+    </Flex>
+  );
+}
+
+function Legend() {
+  const { t } = useTranslation();
+  return (
+    <ul className={styles.legend} aria-label={t('case.diagram.legend.title')}>
+      {ELEMENT_MARKS.map((mark) => (
+        <li key={mark}>
+          <span className={`${styles.swatch} ${styles[mark]}`} aria-hidden />
+          {t(`case.diagram.legend.${mark}`)}
+        </li>
+      ))}
+      <li>
+        <span className={`${styles.swatch} ${styles.taken}`} aria-hidden />
+        {t('case.diagram.legend.taken')}
+      </li>
+      <li>
+        <span className={styles.rounds} aria-hidden>
+          ×2
+        </span>
+        {t('case.diagram.legend.rounds')}
+      </li>
+    </ul>
+  );
+}

@@ -18,6 +18,7 @@ from engine.runtime.change import load_workflow
 from engine.store import repository as repo
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 @dataclass
@@ -48,20 +49,22 @@ def case_diagram(runtime, case_id: str, now: datetime) -> CaseDiagram:
         incidents = repo.open_incidents(session, case_id)
         workflow = load_workflow(runtime, row.id, row.serialized, parsed)
     _, bpmn = defining_bpmn(version.bundle, row.process_key)
+    drawn = _element_ids(bpmn, row.process_key)
     reached = [t for t in workflow.get_tasks() if _drawn_here(t, set(parsed.called_lanes))
                and t.has_state(TaskState.COMPLETED | ACTIVE | TaskState.ERROR)]
-    elements = _elements(reached, tasks, row.process_key, now)
+    elements = _elements(reached, [t for t in tasks if t.task_spec in drawn], now)
     for incident in incidents:
-        if incident.element_id:
+        if incident.element_id in drawn:
             element = elements.setdefault(incident.element_id, ElementState(incident.element_id))
             element.incident = incident.message
     for element in elements.values():
         element.state = _state(element, now)
-    return CaseDiagram(row.process_key, version.version, bpmn, sorted(elements.values(), key=lambda e: e.id),
+    return CaseDiagram(row.process_key, version.version, bpmn,
+                       sorted((e for e in elements.values() if e.id in drawn), key=lambda e: e.id),
                        _taken_flows(reached, bpmn))
 
 
-def _elements(reached, task_rows, process_key: str, now: datetime) -> dict[str, ElementState]:
+def _elements(reached, task_rows, now: datetime) -> dict[str, ElementState]:
     elements: dict[str, ElementState] = {}
     for task in reached:
         element = elements.setdefault(task.task_spec.bpmn_id, ElementState(task.task_spec.bpmn_id))
@@ -70,7 +73,7 @@ def _elements(reached, task_rows, process_key: str, now: datetime) -> dict[str, 
         else:
             element.active += 1
     # User tasks: every round has its row (the workflow keeps only the newest round of a loop).
-    rows = [t for t in task_rows if t.process_key == process_key]
+    rows = list(task_rows)
     done = Counter(t.task_spec for t in rows if t.state == "completed")
     for name, count in done.items():
         element = elements.setdefault(name, ElementState(name))
@@ -125,6 +128,16 @@ def _previous_element(task):
 
 
 def _flow_ids(bpmn: str) -> dict[tuple[str, str], str]:
-    root = etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
     return {(flow.get("sourceRef"), flow.get("targetRef")): flow.get("id")
-            for flow in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}sequenceFlow")}
+            for flow in _parse(bpmn).iter(f"{{{BPMN}}}sequenceFlow")}
+
+
+def _element_ids(bpmn: str, process_key: str) -> set[str]:
+    """The ids of everything drawn inside the process (its embedded subprocesses included):
+    a called process's steps are in other diagrams, and their ids may repeat these."""
+    process = next((p for p in _parse(bpmn).iter(f"{{{BPMN}}}process") if p.get("id") == process_key), None)
+    return {node.get("id") for node in process.iter() if node.get("id")} if process is not None else set()
+
+
+def _parse(bpmn: str):
+    return etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))

@@ -4,10 +4,12 @@ online channel: engine.public_intake).
 Jurisdiction and privacy are decided here rather than in the HTTP layer, so every caller
 gets the same answers:
 - a case outside the caller's jurisdiction does not exist for her (NotFound);
-- sensitive fields (x-sensitive in any form of the case's process version) are masked
-  except for those who handle the victim: roles in SENSITIVE_READERS for a unit that sees
-  the case, and the handler an open task is assigned to (the same rule as task pages);
-- an explicit reveal of such fields is an audit event with the fields and the reason;
+- sensitive fields (x-sensitive in any form of the case's process version) are masked on the
+  case and its timeline for everyone (DOMAIN.md: masked by default, need-to-know); those who
+  handle the victim (roles in SENSITIVE_READERS for a unit that sees the case, and the
+  handler an open task is assigned to: `can_reveal`) read them by an explicit reveal, with a
+  reason, which is an audit event and an entry of the case's access log. A task page shows
+  its own data in clear to those who work on it, and logs that too (engine.tasks);
 - the cases linked to a case (the one whose message started it, those its messages started)
   are named only where she sees them.
 The runtime does the work; this module adds who may ask, and what they get to see.
@@ -82,6 +84,16 @@ class TimelineEvent(AuditRecord):
 
 
 @dataclass(frozen=True)
+class SensitiveRead:
+    at: datetime
+    username: str
+    display_name: str | None
+    via: str
+    fields: list[str]
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class Reveal:
     values: dict
     reason: str
@@ -130,9 +142,6 @@ class CaseService:
         view = self.runtime.instance(case_id)
         reader = self._may_read_sensitive(who, facts, view.tasks)
         data, hits = masked(view.data, self._sensitive_paths(facts.version_id))
-        if reader:
-            record_clear_read(self.store, self.clock.now(), who.username, case_id, "case", hits)
-            data, hits = view.data, []
         return CaseDetail(**vars(facts), origin=self._origin(who, view.origin_id),
                           derived_cases=self._derived(who, case_id), version=view.version, data=data,
                           masked_fields=hits, can_reveal=reader, tasks=view.tasks, incidents=view.incidents,
@@ -156,13 +165,8 @@ class CaseService:
         Masked events keep their stored hash, which covers the clear data: verify chains
         with `jiahe audit verify`, not by rehashing what this returns."""
         facts = self._visible_case(who, case_id)
-        events = audit_timeline(self.store, case_id)
         paths = self._sensitive_paths(facts.version_id)
-        if self._may_read_sensitive(who, facts, self._open_tasks(case_id)):
-            sent = sorted({hit for r in events for hit in _masked_event(r.data, paths)[1]})
-            record_clear_read(self.store, self.clock.now(), who.username, case_id, "timeline", sent)
-        else:
-            events = [replace(r, data=_masked_event(r.data, paths)[0]) for r in events]
+        events = [replace(r, data=_masked_event(r.data, paths)[0]) for r in audit_timeline(self.store, case_id)]
         with self.store.read() as session:
             names = queries_tasks.display_names(session, (r.actor for r in events))
         return [TimelineEvent(**vars(r), actor_name=names.get(r.actor)) for r in events]
@@ -172,12 +176,14 @@ class CaseService:
         self._visible_case(who, case_id)
         return case_diagram(self.runtime, case_id, self.clock.now())
 
-    def access_log(self, who: Principal, case_id: str) -> list:
+    def access_log(self, who: Principal, case_id: str) -> list[SensitiveRead]:
         """Who was sent the case's sensitive fields in clear, when, which, and how: for those
         who supervise the case."""
         self._supervised_case(who, case_id)
         with self.store.read() as session:
-            return access_log.reads_of(session, case_id)
+            reads = access_log.reads_of(session, case_id)
+            names = queries_tasks.display_names(session, (r.username for r in reads))
+        return [SensitiveRead(r.at, r.username, names.get(r.username), r.via, r.fields, r.reason) for r in reads]
 
     def reveal(self, who: Principal, case_id: str, fields: list[str], reason: str) -> Reveal:
         """The clear values of sensitive fields, for those who handle the victim: audited

@@ -234,8 +234,20 @@ def _intake(dispute_type: str, summary: str, *parties: tuple, **more) -> dict:
     return {"dispute_type": dispute_type, "summary": summary, "parties": [_party(*p) for p in parties], **more}
 
 
+# The applicants' phone and address (made up): sensitive fields, so the demo shows them masked.
+CONTACTS = {
+    "马丽": ("13800001001", "西村一组5号"), "周敏": ("13800001002", "东村二组17号"),
+    "吴秀英": ("13800001003", "东村一组3号"), "孙凤兰": ("13800001004", "西村三组8号"),
+    "郑晓燕": ("13800001005", "和美镇新街22号"), "林娜": ("13800001006", "东村一组11号"),
+    "何淑芬": ("13800001007", "西村二组2号"), "陈静": ("13800001008", "东村三组6号"),
+}
+
+
 def _party(name: str, role: str, sex: str, age: int) -> dict:
-    return {"name": name, "role": role, "sex": sex, "age": age}
+    party = {"name": name, "role": role, "sex": sex, "age": age}
+    if role == "applicant" and name in CONTACTS:
+        party["phone"], party["address"] = CONTACTS[name]
+    return party
 
 
 def _accept() -> Step:

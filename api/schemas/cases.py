@@ -123,7 +123,8 @@ class CaseItemOut(Schema):
     ended_at = fields.DateTime(allow_none=True)
     next_due_at = fields.DateTime(allow_none=True, metadata={"description": "the case's next timer"})
     due_at = fields.DateTime(allow_none=True, metadata={"description": "earliest due time of its ready tasks"})
-    summary = fields.Method("_short_summary")
+    summary = fields.Method("_short_summary", metadata={"type": "string", "nullable": True,
+                                                       "description": "the first 80 characters"})
     open_tasks = fields.Integer()
     overdue = fields.Boolean()
 
@@ -206,8 +207,9 @@ class CaseDiagramOut(Schema):
 class SensitiveReadOut(Schema):
     at = fields.DateTime()
     username = fields.String()
-    via = fields.String(metadata={"description": "case (the case page), task (a task page), timeline, or "
-                                                 "reveal (asked for, with a reason)"})
+    display_name = fields.String(allow_none=True)
+    via = fields.String(metadata={"description": "task (a task page shown to one who works on it) or reveal "
+                                                 "(asked for, with a reason)"})
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
                           metadata={"description": "the sensitive fields sent in clear"})
     reason = fields.String(allow_none=True)

@@ -41,3 +41,18 @@ def test_completed_steps_taken_flows_and_an_overdue_step_are_marked(api):
 def test_a_case_outside_her_jurisdiction_has_no_diagram_for_her(api):
     case = new_case(api, org_unit="grid-b1")
     assert api.get(f"{CASES}/{case['id']}/diagram", "grid_a1").status_code == 404
+
+
+def test_the_red_cases_diagram_leaves_out_the_steps_of_the_processes_it_calls(api):
+    from tests.api.task_support import SCREENING
+
+    red = {**SCREENING["blue"], "current_injury": True, "weapon_used": True, "threats_to_kill": True,
+           "victim_safe_now": False}
+    case = new_case(api)
+    screen(api, case["id"], **red)
+    accept(api, case["id"])
+    body, elements = _diagram(api, case["id"])
+    assert "call_legal_aid" in body["bpmn"] and api.get(f"{CASES}/{case['id']}", "clerk").get_json()["risk_colour"] == "red"
+    assert any(e["state"] == "active" for e in elements.values())
+    assert not {"accept_referral", "file_application", "record_ruling", "accept_request"} & set(elements)
+    assert set(elements) <= {e for e in elements if f'id="{e}"' in body["bpmn"]}

@@ -2680,7 +2680,8 @@ export interface components {
             process: string;
             risk_colour: string | null;
             status: string;
-            readonly summary: unknown;
+            /** @description the first 80 characters */
+            readonly summary: string | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -3106,11 +3107,12 @@ export interface components {
         SensitiveReadOut: {
             /** Format: date-time */
             at: string;
+            display_name: string | null;
             /** @description the sensitive fields sent in clear */
             fields: string[];
             reason: string | null;
             username: string;
-            /** @description case (the case page), task (a task page), timeline, or reveal (asked for, with a reason) */
+            /** @description task (a task page shown to one who works on it) or reveal (asked for, with a reason) */
             via: string;
         };
         SessionOut: {

@@ -1,11 +1,12 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider, type ThemeConfig } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter } from 'react-router';
+import { BrowserRouter, useLocation } from 'react-router';
 
+import { useScrollToTop } from '@/hooks/use-scroll-to-top';
 import { createQueryClient } from '@/lib/query-client';
 
 import { RouteErrorBoundary } from './RouteError';
@@ -48,6 +49,7 @@ export function App() {
     <ConfigProvider theme={THEME} locale={i18n.language === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
+          <ScrollToTopOnNavigate />
           <RouteErrorBoundary>
             <AppRoutes />
           </RouteErrorBoundary>
@@ -55,4 +57,11 @@ export function App() {
       </QueryClientProvider>
     </ConfigProvider>
   );
+}
+
+/** Every page opens at its top, whatever the page before it was scrolled to. */
+function ScrollToTopOnNavigate() {
+  const { pathname } = useLocation();
+  useScrollToTop(pathname);
+  return null;
 }

@@ -29,7 +29,7 @@ export function AccessLogButton({ entries, labels }: { entries: SensitiveRead[];
               <List.Item.Meta
                 title={t('case.accessLog.entry', {
                   at: formatDateTime(entry.at, i18n.language),
-                  user: entry.username,
+                  user: entry.display_name ?? entry.username,
                   via: t(`case.accessLog.via.${entry.via}`, { defaultValue: entry.via }),
                 })}
                 description={

@@ -4,9 +4,9 @@ import { Link } from 'react-router';
 
 import { DueTime } from '@/components/DueTime';
 import { RiskTag } from '@/components/RiskTag';
+import { useCatalog } from '@/lib/catalog';
 
 import { summaryOf, useOrgUnitNames, type CaseItem } from '../api/cases';
-import { useCatalog } from '../api/catalog';
 import { CaseStatusTag } from './CaseStatusTag';
 
 interface CaseCardsProps {

@@ -14,9 +14,9 @@ import styles from './CaseData.module.css';
 import { RevealDialog } from './RevealDialog';
 
 /**
- * The case's data under its forms' labels. Sensitive fields come masked from the server to
- * those who may not read them; whoever may (can_reveal) gets them in clear, every such read
- * logged, which supervisors can look at (查看记录).
+ * The case's data under its forms' labels. Sensitive fields come masked to everyone (need to
+ * know); whoever may read them (can_reveal) asks for one with a reason (查看), which is
+ * recorded, and supervisors can look at the record (查看记录).
  */
 export function CaseData({ detail, labels }: { detail: CaseDetail; labels: Labels }) {
   const { t, i18n } = useTranslation();
@@ -46,8 +46,7 @@ export function CaseData({ detail, labels }: { detail: CaseDetail; labels: Label
         <Tooltip title={t('case.data.maskedHelp')}>
           <Tag icon={<EyeInvisibleOutlined />}>{t('case.data.masked')}</Tag>
         </Tooltip>
-        {/* The API reveals only to those it would send clear values anyway; for anyone else
-            the action would be refused, so it is offered only with can_reveal. */}
+        {/* The API refuses the reveal to anyone without can_reveal: not offered to them. */}
         {detail.can_reveal && (
           <Button type="link" size="small" onClick={() => setRevealing(node.path)} aria-label={t('case.data.revealField', { field: node.label })}>
             {t('case.data.reveal')}

@@ -2,11 +2,11 @@ import { Checkbox, Flex, Input, Select, TreeSelect } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { useCatalog } from '@/lib/catalog';
 import { orgTree } from '@/lib/org-tree';
 import { RISK_COLOURS, type RiskColour } from '@/lib/risk';
 
 import { useOrgUnits } from '../api/cases';
-import { useCatalog } from '../api/catalog';
 import { useIntakeProcesses } from '../api/registration';
 import { CASE_SORTS, CASE_STATUSES, type CaseSearch, type CaseSort, type CaseStatus } from '../lib/case-search';
 

@@ -5,10 +5,10 @@ import { Link } from 'react-router';
 import { DueTime } from '@/components/DueTime';
 import { RiskTag } from '@/components/RiskTag';
 import { useNow } from '@/hooks/use-now';
+import { useCatalog } from '@/lib/catalog';
 import { formatDateTime } from '@/lib/due';
 
 import { useOrgUnitNames, type CaseDetail } from '../api/cases';
-import { useCatalog } from '../api/catalog';
 import type { Labels } from '../lib/case-data';
 import { CaseActions } from './CaseActions';
 import { CaseStatusTag } from './CaseStatusTag';

@@ -2,8 +2,9 @@ import { Card, Flex, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { useCatalog } from '@/lib/catalog';
+
 import type { CaseDetail, CaseLink } from '../api/cases';
-import { useCatalog } from '../api/catalog';
 import { CaseStatusTag } from './CaseStatusTag';
 
 /** The case whose message started this one, and those this one's messages started. */

@@ -4,10 +4,9 @@ import { useParams } from 'react-router';
 
 import { PageError } from '@/components/PageError';
 import { PageSpinner } from '@/components/PageSpinner';
-import { useScrollToTop } from '@/hooks/use-scroll-to-top';
+import { useCatalog } from '@/lib/catalog';
 
 import { useCase } from '../api/cases';
-import { useCatalog } from '../api/catalog';
 import { labelsOf } from '../lib/case-data';
 import { CaseData } from './CaseData';
 import { CaseDiagram } from './CaseDiagram';
@@ -18,7 +17,6 @@ import { CaseTimeline } from './CaseTimeline';
 /** /cases/{id}: the case, its data, its diagram, what happened, and the cases linked to it. */
 export default function CasePage() {
   const { caseId = '' } = useParams();
-  useScrollToTop(caseId);
   const detail = useCase(caseId);
   const catalog = useCatalog();
   const labels = useMemo(() => labelsOf(detail.data?.labels ?? {}), [detail.data?.labels]);

@@ -5,10 +5,10 @@ import { Link } from 'react-router';
 
 import { DueTime } from '@/components/DueTime';
 import { RiskTag } from '@/components/RiskTag';
+import { useCatalog } from '@/lib/catalog';
 import { formatDateTime } from '@/lib/due';
 
 import { summaryOf, useOrgUnitNames, type CaseItem } from '../api/cases';
-import { useCatalog } from '../api/catalog';
 import { CaseStatusTag } from './CaseStatusTag';
 
 interface CaseTableProps {

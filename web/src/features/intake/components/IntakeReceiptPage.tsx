@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
 import { PageError } from '@/components/PageError';
-import { useScrollToTop } from '@/hooks/use-scroll-to-top';
 import { ApiError } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/due';
 
@@ -15,7 +14,6 @@ import { ReceiptLookup } from './ReceiptLookup';
 export default function IntakeReceiptPage() {
   const { t } = useTranslation();
   const { receipt = '' } = useParams();
-  useScrollToTop(receipt);
   return (
     <PublicLayout title={t('intake.status.title')}>
       <ReceiptStatus key={receipt} receipt={receipt} />

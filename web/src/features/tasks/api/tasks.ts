@@ -87,6 +87,35 @@ export function useUnclaimTask(taskId: string) {
   });
 }
 
+/**
+ * Whom a supervisor over the task may assign it to; null for everyone else (the API answers
+ * them 403), so the page offers 指派 only to those it would accept it from.
+ */
+export function useAssignmentCandidates(taskId: string, open: boolean) {
+  return useQuery({
+    queryKey: [...taskKeys.detail(taskId), 'candidates'],
+    queryFn: async () => {
+      try {
+        return await unwrap(api.GET('/api/v1/tasks/{task_id}/candidates', { params: { path: { task_id: taskId } } }));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 403) return null;
+        throw error;
+      }
+    },
+    enabled: open,
+    staleTime: 60_000,
+  });
+}
+
+export function useAssignTask(taskId: string) {
+  const changed = useTaskChanged(taskId);
+  return useMutation({
+    mutationFn: (user: string) =>
+      unwrap(api.POST('/api/v1/tasks/{task_id}/assign', { params: { path: { task_id: taskId } }, body: { user } })),
+    onSettled: changed,
+  });
+}
+
 export interface Submission {
   data: FormData;
   rowVersion: number;

@@ -6,6 +6,7 @@ import { errorMessage } from '@/lib/error-message';
 import type { DraftStatus } from '../api/drafts';
 import { useClaimTask, useUnclaimTask, type TaskDetail } from '../api/tasks';
 import type { TaskAccess } from '../lib/access';
+import { AssignTask } from './AssignTask';
 
 interface TaskActionsProps {
   task: TaskDetail;
@@ -16,7 +17,7 @@ interface TaskActionsProps {
 }
 
 /**
- * 认领 / 放回 / 保存草稿 / 提交, in a bar that sticks to the bottom of the screen, so that on a
+ * 认领 / 放回 / 指派 / 保存草稿 / 提交, in a bar that sticks to the bottom of the screen, so that on a
  * phone 提交 stays within reach below a long form.
  */
 export function TaskActions({ task, access, draftStatus, submitting, onSaveDraft }: TaskActionsProps) {
@@ -50,6 +51,7 @@ export function TaskActions({ task, access, draftStatus, submitting, onSaveDraft
           {t('task.unclaim')}
         </Button>
       )}
+      <AssignTask task={task} />
       {access.canWork && (
         <>
           <Button onClick={saveDraft} disabled={submitting}>

@@ -1,9 +1,9 @@
 import { Checkbox, Flex, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 
+import { useCatalog } from '@/lib/catalog';
 import { RISK_COLOURS, type RiskColour } from '@/lib/risk';
 
-import { useProcessOptions } from '../api/processes';
 import { SORTS, type Sort, type TaskListParams } from '../lib/list-params';
 
 interface TaskFiltersProps {
@@ -13,18 +13,22 @@ interface TaskFiltersProps {
 
 export function TaskFilters({ params, onChange }: TaskFiltersProps) {
   const { t } = useTranslation();
-  const processes = useProcessOptions();
+  const catalog = useCatalog();
+  const processes = [...(catalog.data?.processes ?? new Map<string, string>())].map(([value, label]) => ({
+    value,
+    label,
+  }));
   // Finished tasks are listed by when they were finished; open ones never are.
   const sorts = params.scope === 'done' ? SORTS : SORTS.filter((sort) => sort !== '-ended_at');
   return (
     <Flex wrap gap={8} align="center">
-      {!!processes.data?.length && (
+      {processes.length > 0 && (
         <Select<string>
           aria-label={t('tasks.filters.process')}
           placeholder={t('tasks.filters.anyProcess')}
           allowClear
           value={params.process ?? undefined}
-          options={processes.data}
+          options={processes}
           onChange={(process) => onChange({ process: process ?? null })}
           style={{ minWidth: 180, flex: '1 1 180px', maxWidth: 280 }}
         />

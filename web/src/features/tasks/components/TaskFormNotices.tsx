@@ -56,7 +56,9 @@ export function NotWorkableNotice({ task, canWork, me }: { task: TaskDetail; can
   if (canWork) return null;
   let message: string;
   if (task.state !== 'ready') message = t('task.readonly.closed');
-  else if (task.assignee && task.assignee !== me) message = t('task.readonly.taken', { user: task.assignee });
+  else if (task.assignee && task.assignee !== me) {
+    message = t('task.readonly.taken', { user: task.assignee_name ?? task.assignee });
+  }
   else message = t('task.readonly.notYours');
   return <Alert type="info" showIcon style={{ marginBottom: 16 }} message={message} />;
 }

@@ -4,8 +4,9 @@ fresh SQLite file in a temporary folder, the built pages of web/dist, a free loo
 (a) What a phone (390x844, touch) downloads before the task list is usable: a logged-in
     grid worker opens /tasks in a fresh browser context (empty cache); every script and
     stylesheet response Chromium receives until the tabs show their counts and the list its
-    rows is summed, as served (Flask sends them uncompressed) and gzipped here (level 9, as
-    `npm run bundle-report` does). Budget: 350 KB gzipped.
+    rows is summed, raw and gzipped here (level 9, as
+    `npm run bundle-report` does; the server sends the build's own gzip copies to browsers
+    that accept gzip, and the Content-Encoding it used is printed). Budget: 350 KB gzipped.
 (b) From navigation to an interactive task form: page.goto(/tasks/{id}) of the grid worker's
     mediation task (demo case 6) until the form's first input is enabled and 提交 is visible,
     timed inside the page (performance.now(), from navigation start; checked every animation

@@ -10,9 +10,10 @@ would keep running an old build after an upgrade.
 """
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_from_directory
+from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
 from werkzeug.routing import PathConverter
 
 ASSET_MAX_AGE = 365 * 24 * 3600
@@ -70,9 +71,16 @@ def page(path: str = ""):
 
 def _built_file(dist: Path, path: str):
     hashed = path.startswith("assets/")
-    response = send_from_directory(dist, path, max_age=ASSET_MAX_AGE if hashed else 3600)
+    gzipped = hashed and "gzip" in request.accept_encodings and (dist / f"{path}.gz").is_file()
+    if gzipped:  # the build's own gzip copy (web/scripts/compress.mjs)
+        response = send_from_directory(dist, f"{path}.gz", max_age=ASSET_MAX_AGE,
+                                       mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream")
+        response.content_encoding = "gzip"
+    else:
+        response = send_from_directory(dist, path, max_age=ASSET_MAX_AGE if hashed else 3600)
     if hashed:
         response.cache_control.immutable = True
+        response.vary.add("Accept-Encoding")
     return response
 
 

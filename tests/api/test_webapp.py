@@ -54,6 +54,18 @@ def test_hashed_assets_are_cached_for_a_year(client):
     assert response.cache_control.immutable
 
 
+def test_a_browser_that_accepts_gzip_gets_the_builds_gzip_copy(client, dist):
+    import gzip
+
+    (dist / "assets" / "index-abc123.js.gz").write_bytes(gzip.compress(b"console.log('jiahe')"))
+    zipped = client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert zipped.mimetype in ("text/javascript", "application/javascript")
+    assert gzip.decompress(zipped.get_data()) == b"console.log('jiahe')"
+    plain = client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.get_data() == b"console.log('jiahe')"
+
+
 def test_other_built_files_are_served_as_they_are(client):
     response = client.get("/favicon.svg")
     assert response.status_code == 200

@@ -179,6 +179,16 @@ def choose(page: Page, label: str, *path: str) -> None:
     expect(select).to_contain_text(path[-1])
 
 
+def type_date(page: Page, label: str, value: str) -> None:
+    """An Ant Design date (or date and time) field: type it as it shows ("2026-03-04" or
+    "2026-03-04 10:00:00"), Enter takes it."""
+    field = page.get_by_label(label)
+    field.click()
+    field.fill(value)
+    field.press("Enter")
+    expect(field).to_have_value(value)
+
+
 def api_call(live_server: LiveServer, method: str, path: str, body: dict | None = None, *, token: str | None = None,
              headers: dict | None = None) -> tuple[int, dict]:
     """A call to the API as another client would make it (bearer token, JSON)."""

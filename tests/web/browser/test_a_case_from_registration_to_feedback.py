@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from engine.runtime.auditing import timeline
-from tests.web.browser.conftest import api_call, api_token, choose, expect, log_in
+from tests.web.browser.conftest import api_call, api_token, choose, expect, log_in, type_date
 
 SUMMARY = "妻子来电反映夫妻因家务分工和孩子上学接送多次争吵，希望网格员上门调解。"
 
@@ -29,7 +29,7 @@ def test_a_dispute_goes_from_registration_through_mediation_to_the_partys_feedba
     grid_worker.get_by_role("button", name="认领").click()
     expect(grid_worker.get_by_text("由我办理")).to_be_visible()
     grid_worker.get_by_role("radio", name="调解成功").check()
-    _type_date(grid_worker, "调解日期", "2026-03-03")
+    type_date(grid_worker, "调解日期", "2026-03-03")
     grid_worker.get_by_label("调解经过").fill("上门调解，双方约定家务轮流分担、孩子接送按周轮换。")
     grid_worker.get_by_role("button", name="提交").click()
     expect(grid_worker.get_by_text(f"案件 {number} 已进入下一步。")).to_be_visible()
@@ -50,7 +50,7 @@ def test_a_dispute_goes_from_registration_through_mediation_to_the_partys_feedba
     clerk.get_by_role("button", name=re.compile("^继续办理：")).click()
 
     choose(clerk, "告知方式", "电话")
-    _type_date(clerk, "告知时间", "2026-03-04 10:00:00")
+    type_date(clerk, "告知时间", "2026-03-04 10:00:00")
     clerk.get_by_role("radio", name="满意", exact=True).check()
     clerk.get_by_role("button", name="提交").click()
     expect(clerk.get_by_text(f"案件 {number} 已进入下一步。")).to_be_visible()
@@ -84,11 +84,3 @@ def _screen_as_low_risk(page) -> None:
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("已提交")).to_be_visible()
 
-
-def _type_date(page, label: str, value: str) -> None:
-    """An Ant Design date (and time) field: type it, Enter takes it."""
-    field = page.get_by_label(label)
-    field.click()
-    field.fill(value)
-    field.press("Enter")
-    expect(field).to_have_value(value)

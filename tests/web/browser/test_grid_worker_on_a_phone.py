@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.browser.conftest import demo_case, expect, log_in, page_width
+from tests.web.browser.conftest import demo_case, expect, log_in, page_width, type_date
 
 PHONE_WIDTH = 390
 
@@ -31,7 +31,7 @@ def test_a_grid_worker_claims_mediates_and_submits_on_a_phone_without_sideways_s
     expect(phone.get_by_role("button", name="认领")).to_have_count(0)
 
     phone.get_by_role("radio", name="调解成功").check()
-    _pick_date(phone, "调解日期", "2026-03-02")
+    type_date(phone, "调解日期", "2026-03-02")
     phone.get_by_role("radio", name="现场").check()
     phone.get_by_label("参加人员").fill("林娜、谢磊、李网格")
     phone.get_by_label("调解经过").fill("双方约定家务轮流分担，每月开支共同记账。")
@@ -56,11 +56,3 @@ def test_a_grid_worker_claims_mediates_and_submits_on_a_phone_without_sideways_s
 def _count(tab) -> int:
     return int(re.search(r"\d+", tab.inner_text()).group())
 
-
-def _pick_date(page, label: str, day: str) -> None:
-    """An Ant Design date field: type the date, Enter takes it."""
-    field = page.get_by_label(label)
-    field.click()
-    field.fill(day)
-    field.press("Enter")
-    expect(field).to_have_value(day)

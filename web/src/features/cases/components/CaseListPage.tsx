@@ -1,15 +1,16 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Grid, Pagination, Skeleton, Typography } from 'antd';
+import { Button, Flex, Grid, Skeleton, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 
+import { ListPagination } from '@/components/ListPagination';
 import { PageError } from '@/components/PageError';
 import { useCurrentUser } from '@/features/auth/api/session';
 import { useNow } from '@/hooks/use-now';
 
 import { useCaseList } from '../api/cases';
-import { caseSearchParams, isFiltered, parseCaseSearch, PER_PAGE_OPTIONS, type CaseSearch } from '../lib/case-search';
+import { caseSearchParams, isFiltered, parseCaseSearch, type CaseSearch } from '../lib/case-search';
 import { registers } from '../lib/registration';
 import { CaseCards } from './CaseCards';
 import { CaseFilters } from './CaseFilters';
@@ -72,16 +73,13 @@ function CaseListBody({ params, onPage }: { params: CaseSearch; onPage: (page: n
           <CaseTable cases={rows} now={now} loading={list.isPending || list.isPlaceholderData} emptyText={emptyText} />
         </Suspense>
       )}
-      {page && page.total > 0 && (
-        <Pagination
-          align="end"
-          current={params.page}
-          pageSize={params.perPage}
+      {page && (
+        <ListPagination
+          page={params.page}
+          perPage={params.perPage}
           total={page.total}
-          simple={narrow}
-          showSizeChanger={!narrow}
-          pageSizeOptions={PER_PAGE_OPTIONS.map(String)}
-          showTotal={narrow ? undefined : (total) => t('cases.total', { count: total })}
+          narrow={narrow}
+          totalText={(total) => t('cases.total', { count: total })}
           onChange={onPage}
         />
       )}

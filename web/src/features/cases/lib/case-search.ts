@@ -1,3 +1,4 @@
+import { PER_PAGE_OPTIONS } from '@/lib/paging';
 import { isRiskColour, type RiskColour } from '@/lib/risk';
 
 /** engine/cases.py STATUSES. */
@@ -8,7 +9,6 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CASE_SORTS = ['created_at', 'due_at', 'risk'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
 
-export const PER_PAGE_OPTIONS = [10, 20, 50] as const;
 const DEFAULT_PER_PAGE = 20;
 const DEFAULT_SORT: CaseSort = 'created_at';
 

@@ -1,15 +1,16 @@
-import { Badge, Flex, Grid, Pagination, Skeleton, Tabs, Typography } from 'antd';
+import { Badge, Flex, Grid, Skeleton, Tabs, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 
+import { ListPagination } from '@/components/ListPagination';
 import { PageError } from '@/components/PageError';
 import { useCurrentUser } from '@/features/auth/api/session';
 import { supervises } from '@/features/auth/lib/roles';
 import { useNow } from '@/hooks/use-now';
 
 import { useTaskCount, useTaskList } from '../api/tasks';
-import { defaultSort, listSearch, parseListParams, PER_PAGE_OPTIONS, SCOPES, type Scope, type TaskListParams } from '../lib/list-params';
+import { defaultSort, listSearch, parseListParams, SCOPES, type Scope, type TaskListParams } from '../lib/list-params';
 import { TaskCards } from './TaskCards';
 import { TaskFilters } from './TaskFilters';
 
@@ -80,16 +81,13 @@ function TaskListBody({ params, onPage }: { params: TaskListParams; onPage: (pag
           <TaskTable tasks={rows} scope={params.scope} now={now} loading={list.isPending || list.isPlaceholderData} emptyText={emptyText} />
         </Suspense>
       )}
-      {page && page.total > 0 && (
-        <Pagination
-          align="end"
-          current={params.page}
-          pageSize={params.perPage}
+      {page && (
+        <ListPagination
+          page={params.page}
+          perPage={params.perPage}
           total={page.total}
-          simple={narrow}
-          showSizeChanger={!narrow}
-          pageSizeOptions={PER_PAGE_OPTIONS.map(String)}
-          showTotal={narrow ? undefined : (total) => t('tasks.total', { count: total })}
+          narrow={narrow}
+          totalText={(total) => t('tasks.total', { count: total })}
           onChange={onPage}
         />
       )}

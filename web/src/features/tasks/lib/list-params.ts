@@ -1,3 +1,4 @@
+import { PER_PAGE_OPTIONS } from '@/lib/paging';
 import { isRiskColour, type RiskColour } from '@/lib/risk';
 
 export const SCOPES = ['mine', 'group', 'supervised', 'done'] as const;
@@ -7,7 +8,6 @@ export type Scope = (typeof SCOPES)[number];
 export const SORTS = ['due_at', '-due_at', '-priority', 'risk', '-ended_at'] as const;
 export type Sort = (typeof SORTS)[number];
 
-export const PER_PAGE_OPTIONS = [10, 20, 50] as const;
 const DEFAULT_PER_PAGE = 20;
 
 export interface TaskListParams {

@@ -5,9 +5,11 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
+import { FieldErrorsAlert } from '@/components/FieldErrorsAlert';
 import { PageError } from '@/components/PageError';
 import { PageSpinner } from '@/components/PageSpinner';
 import { SchemaForm, type SchemaFormData } from '@/components/SchemaForm';
+import { StickyActions } from '@/components/StickyActions';
 import { useCurrentUser } from '@/features/auth/api/session';
 import { SubmitAttempts } from '@/features/tasks/lib/submit-attempt';
 import { ApiError, type FieldError } from '@/lib/api-error';
@@ -163,22 +165,7 @@ function StartForm({ process, schema, problem, pending, onSubmit }: StartFormPro
   return (
     <Card title={process.name}>
       {problem?.kind === 'failed' && <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} message={errorMessage(t, problem.error)} description={retryNote(t, problem.error)} />}
-      {formErrors.length > 0 && (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          message={t('register.invalid')}
-          description={
-            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-              {formErrors.map((error) => (
-                <li key={`${error.field}:${error.message}`}>{error.message}</li>
-              ))}
-            </ul>
-          }
-        />
-      )}
+      {formErrors.length > 0 && <FieldErrorsAlert title={t('register.invalid')} errors={formErrors} />}
       <SchemaForm
         schema={schema}
         uiSchema={process.start_form.ui_schema}
@@ -189,11 +176,11 @@ function StartForm({ process, schema, problem, pending, onSubmit }: StartFormPro
         extraErrors={formErrors.length ? toErrorSchema(formErrors) : undefined}
         disabled={pending}
       >
-        <Flex gap={8} style={{ position: 'sticky', bottom: 0, zIndex: 2, background: '#fff', padding: '12px 0', borderTop: '1px solid #f0f0f0' }}>
+        <StickyActions>
           <Button type="primary" htmlType="submit" loading={pending}>
             {t('register.submit')}
           </Button>
-        </Flex>
+        </StickyActions>
       </SchemaForm>
     </Card>
   );

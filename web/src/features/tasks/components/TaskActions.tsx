@@ -1,6 +1,7 @@
-import { Button, Flex, message as antMessage, Typography } from 'antd';
+import { Button, message as antMessage, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 
+import { StickyActions } from '@/components/StickyActions';
 import { errorMessage } from '@/lib/error-message';
 
 import type { DraftStatus } from '../api/drafts';
@@ -16,10 +17,7 @@ interface TaskActionsProps {
   onSaveDraft: () => Promise<void>;
 }
 
-/**
- * 认领 / 放回 / 指派 / 保存草稿 / 提交, in a bar that sticks to the bottom of the screen, so that on a
- * phone 提交 stays within reach below a long form.
- */
+/** 认领 / 放回 / 指派 / 保存草稿 / 提交, in the bar at the bottom of the screen. */
 export function TaskActions({ task, access, draftStatus, submitting, onSaveDraft }: TaskActionsProps) {
   const { t } = useTranslation();
   const [message, messageHolder] = antMessage.useMessage();
@@ -34,12 +32,7 @@ export function TaskActions({ task, access, draftStatus, submitting, onSaveDraft
     );
 
   return (
-    <Flex
-      wrap
-      gap={8}
-      align="center"
-      style={{ position: 'sticky', bottom: 0, zIndex: 2, background: '#fff', padding: '12px 0', borderTop: '1px solid #f0f0f0' }}
-    >
+    <StickyActions>
       {messageHolder}
       {access.canClaim && (
         <Button onClick={() => claim.mutate(undefined, { onError: failed })} loading={claim.isPending}>
@@ -63,7 +56,7 @@ export function TaskActions({ task, access, draftStatus, submitting, onSaveDraft
           <DraftStatusText status={draftStatus} />
         </>
       )}
-    </Flex>
+    </StickyActions>
   );
 }
 

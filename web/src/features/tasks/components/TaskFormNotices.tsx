@@ -1,6 +1,7 @@
 import { Alert } from 'antd';
 import { useTranslation } from 'react-i18next';
 
+import { FieldErrorsAlert } from '@/components/FieldErrorsAlert';
 import { ApiError, type FieldError } from '@/lib/api-error';
 import { errorMessage } from '@/lib/error-message';
 
@@ -15,24 +16,7 @@ export type SubmitProblem =
 
 export function ProblemAlert({ problem, task, me }: { problem: SubmitProblem; task: TaskDetail; me: string }) {
   const { t } = useTranslation();
-  if (problem.kind === 'invalid') {
-    return (
-      <Alert
-        type="error"
-        showIcon
-        role="alert"
-        style={{ marginBottom: 16 }}
-        message={t('task.submit.invalid')}
-        description={
-          <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-            {problem.fieldErrors.map((fieldError) => (
-              <li key={`${fieldError.field}:${fieldError.message}`}>{fieldError.message}</li>
-            ))}
-          </ul>
-        }
-      />
-    );
-  }
+  if (problem.kind === 'invalid') return <FieldErrorsAlert title={t('task.submit.invalid')} errors={problem.fieldErrors} />;
   if (problem.kind === 'conflict') {
     // `task` is already the state reloaded after the 409, so this says how things stand now.
     const reason = explainConflict(task, me);

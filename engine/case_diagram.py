@@ -49,7 +49,8 @@ def case_diagram(runtime, case_id: str, now: datetime) -> CaseDiagram:
         incidents = repo.open_incidents(session, case_id)
         workflow = load_workflow(runtime, row.id, row.serialized, parsed)
     _, bpmn = defining_bpmn(version.bundle, row.process_key)
-    drawn = _element_ids(bpmn, row.process_key)
+    root = etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    drawn = _element_ids(root, row.process_key)
     reached = [t for t in workflow.get_tasks() if _drawn_here(t, set(parsed.called_lanes))
                and t.has_state(TaskState.COMPLETED | ACTIVE | TaskState.ERROR)]
     elements = _elements(reached, [t for t in tasks if t.task_spec in drawn], now)
@@ -61,7 +62,7 @@ def case_diagram(runtime, case_id: str, now: datetime) -> CaseDiagram:
         element.state = _state(element, now)
     return CaseDiagram(row.process_key, version.version, bpmn,
                        sorted((e for e in elements.values() if e.id in drawn), key=lambda e: e.id),
-                       _taken_flows(reached, bpmn))
+                       _taken_flows(reached, root))
 
 
 def _elements(reached, task_rows, now: datetime) -> dict[str, ElementState]:
@@ -106,9 +107,9 @@ def _drawn_here(task, called: set[str]) -> bool:
     return True
 
 
-def _taken_flows(reached, bpmn: str) -> list[str]:
+def _taken_flows(reached, root) -> list[str]:
     """The sequence flows between an element and the next one the case reached after it."""
-    flows = _flow_ids(bpmn)
+    flows = _flow_ids(root)
     ids = {id(t) for t in reached}
     taken = set()
     for task in reached:
@@ -127,17 +128,13 @@ def _previous_element(task):
     return parent
 
 
-def _flow_ids(bpmn: str) -> dict[tuple[str, str], str]:
+def _flow_ids(root) -> dict[tuple[str, str], str]:
     return {(flow.get("sourceRef"), flow.get("targetRef")): flow.get("id")
-            for flow in _parse(bpmn).iter(f"{{{BPMN}}}sequenceFlow")}
+            for flow in root.iter(f"{{{BPMN}}}sequenceFlow")}
 
 
-def _element_ids(bpmn: str, process_key: str) -> set[str]:
+def _element_ids(root, process_key: str) -> set[str]:
     """The ids of everything drawn inside the process (its embedded subprocesses included):
     a called process's steps are in other diagrams, and their ids may repeat these."""
-    process = next((p for p in _parse(bpmn).iter(f"{{{BPMN}}}process") if p.get("id") == process_key), None)
+    process = next((p for p in root.iter(f"{{{BPMN}}}process") if p.get("id") == process_key), None)
     return {node.get("id") for node in process.iter() if node.get("id")} if process is not None else set()
-
-
-def _parse(bpmn: str):
-    return etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))

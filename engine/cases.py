@@ -166,7 +166,7 @@ class CaseService:
         with `jiahe audit verify`, not by rehashing what this returns."""
         facts = self._visible_case(who, case_id)
         paths = self._sensitive_paths(facts.version_id)
-        events = [replace(r, data=_masked_event(r.data, paths)[0]) for r in audit_timeline(self.store, case_id)]
+        events = [replace(r, data=_masked_event(r.data, paths)) for r in audit_timeline(self.store, case_id)]
         with self.store.read() as session:
             names = queries_tasks.display_names(session, (r.actor for r in events))
         return [TimelineEvent(**vars(r), actor_name=names.get(r.actor)) for r in events]
@@ -373,14 +373,13 @@ def _check_sensitive(fields: list[str], paths: set[str]) -> None:
         raise ValidationFailed("only sensitive fields can be revealed", errors, zh="只能查看本案的敏感字段")
 
 
-def _masked_event(data: dict, paths: set[str]) -> tuple[dict, list[str]]:
+def _masked_event(data: dict, paths: set[str]) -> dict:
     # Events carry form data either at the top (business events) or under "data"
     # (instance_started, task_completed, instance_completed).
-    top, hits = masked(data or {}, paths)
+    top, _ = masked(data or {}, paths)
     if isinstance(top.get("data"), dict):
-        top["data"], nested = masked(top["data"], paths)
-        hits += nested
-    return top, hits
+        top["data"], _ = masked(top["data"], paths)
+    return top
 
 
 def record_clear_read(store, at: datetime, username: str, case_id: str, via: str, fields: list[str],

@@ -26,7 +26,6 @@ from engine.idempotency import Idempotency
 from engine.org import OrgChart
 from engine.privacy import masked, sensitive_paths_of_forms
 from engine.runtime.projections import task_properties
-from engine.store import org_repository
 from engine.store import task_queries as queries
 from engine.store.task_queries import SORTS, CaseFacts, TaskFilter
 
@@ -269,28 +268,32 @@ class TaskDesk:
         return self.item(task_id)
 
     def candidates(self, task_id: str) -> list[Candidate]:
-        """Whom a supervisor over the task may assign it to: the active holders of its role in
-        its org unit or above (the same rule assign checks)."""
+        """Whom a supervisor over the task may assign it to (the rule assign checks)."""
         row, _ = self._readable(task_id)
         if not self.access.supervises(row):
             raise Forbidden("only a supervisor over this task may assign it", zh="只有督办该任务的人员才能指派")
-        if row.role is None or row.org_unit is None:
+        return self._holders(row)
+
+    def _holders(self, row) -> list[Candidate]:
+        """The active users holding the task's role (any role, for a task without one) in its
+        org unit or above."""
+        chart = self.access.chart
+        if row.org_unit not in chart.units:
             return []
-        units = [unit.id for unit in self.access.chart.ancestors(row.org_unit)]
+        units = [unit.id for unit in chart.ancestors(row.org_unit)]
         with self.store.read() as session:
             return [Candidate(*found) for found in queries.holders_of(session, row.role, units)]
 
     def _check_qualified(self, row, user: str) -> None:
+        if any(holder.username == user for holder in self._holders(row)):
+            return
         with self.store.read() as session:
             found = queries.active_user(session, user)
-            memberships = tuple(org_repository.memberships_of(session, user)) if found else ()
-        candidate = Principal(user, user, memberships)
-        if found is None or not candidate.sees(self.access.chart, row.org_unit, row.role):
-            message = (f"{user} does not hold the role {row.role} at or above {row.org_unit}" if found
-                       else f"there is no active user {user}")
-            raise ValidationFailed("the task cannot be assigned to this user", [FieldError(
-                "user", message, zh=(f"{user} 在 {row.org_unit} 及其上级单位都没有「{row.role}」角色" if found
-                                     else f"用户 {user} 不存在或已停用"))], zh="不能把此任务指派给该用户")
+        message = (f"{user} does not hold the role {row.role} at or above {row.org_unit}" if found
+                   else f"there is no active user {user}")
+        raise ValidationFailed("the task cannot be assigned to this user", [FieldError(
+            "user", message, zh=(f"{user} 在 {row.org_unit} 及其上级单位都没有「{row.role}」角色" if found
+                                 else f"用户 {user} 不存在或已停用"))], zh="不能把此任务指派给该用户")
 
     def save_draft(self, task_id: str, data: dict) -> Draft:
         """Unfinished form data, not validated, but only the fields the form declares."""

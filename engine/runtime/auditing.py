@@ -3,9 +3,9 @@ history is gone, and, against a signed checkpoint, chains cut short, rewritten o
 since it was taken."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from engine.audit import AuditRecord, BrokenLink, verify_chain
+from engine.audit import GENESIS, AuditRecord, BrokenLink, record_hash, verify_chain
 from engine.errors import NotFound
 from engine.store import audit_store
 from engine.store import repository as repo
@@ -85,10 +85,6 @@ def rekey_legacy(store) -> RekeyReport:
 
 
 def _rehash(session, stream: str, records: list[AuditRecord], key: bytes) -> None:
-    from dataclasses import replace
-
-    from engine.audit import GENESIS, record_hash
-
     prev = GENESIS
     for event_id, record in zip(audit_store.event_ids(session, stream), records, strict=True):
         digest = record_hash(replace(record, prev_hash=prev), key)

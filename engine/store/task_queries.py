@@ -373,15 +373,19 @@ def display_names(session: Session, usernames) -> dict[str, str]:
     return dict(rows.all())
 
 
-def holders_of(session: Session, role: str, units) -> list[tuple[str, str, str]]:
-    """(username, display name, org unit) of the active users holding `role` in `units`."""
+def holders_of(session: Session, role: str | None, units) -> list[tuple[str, str, str]]:
+    """(username, display name, org unit) of the active users holding `role` (None: any role)
+    in `units`, each user once."""
     units = sorted(set(units))
     if not units:
         return []
-    stmt = (select(AppUser.username, AppUser.display_name, MembershipRow.org_unit)
+    stmt = (select(AppUser.username, AppUser.display_name, func.min(MembershipRow.org_unit))
             .join(MembershipRow, MembershipRow.username == AppUser.username)
-            .where(AppUser.active.is_(True), MembershipRow.role == role, MembershipRow.org_unit.in_(units))
-            .order_by(MembershipRow.org_unit, AppUser.username))
+            .where(AppUser.active.is_(True), MembershipRow.org_unit.in_(units))
+            .group_by(AppUser.username, AppUser.display_name)
+            .order_by(func.min(MembershipRow.org_unit), AppUser.username))
+    if role is not None:
+        stmt = stmt.where(MembershipRow.role == role)
     return [tuple(row) for row in session.execute(stmt)]
 
 

@@ -6,14 +6,25 @@ import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 
 import { LanguageSwitch } from '@/components/LanguageSwitch';
 import { useCurrentUser, useLogout } from '@/features/auth/api/session';
+import { ADMIN_ROLES, DESIGNER_ROLES, holdsAnyRole, SUPERVISION_ROLES } from '@/features/auth/lib/roles';
 import { forgetSyncedDrafts, useDraftSync } from '@/features/tasks/api/drafts';
 
 import styles from './AppShell.module.css';
 
-const SECTIONS = [
+interface Section {
+  path: string;
+  label: string;
+  /** Roles that see the section; none: every member of staff. */
+  roles?: ReadonlySet<string>;
+}
+
+const SECTIONS: readonly Section[] = [
   { path: '/tasks', label: 'nav.tasks' },
   { path: '/cases', label: 'nav.cases' },
-] as const;
+  { path: '/dashboard', label: 'nav.dashboard', roles: SUPERVISION_ROLES },
+  { path: '/designer', label: 'nav.designer', roles: DESIGNER_ROLES },
+  { path: '/admin', label: 'nav.admin', roles: ADMIN_ROLES },
+];
 
 /**
  * The frame of every staff page: product name, sections, who is logged in, language, logout.
@@ -27,6 +38,10 @@ export function AppShell() {
   useDraftSync(user.username);
 
   const narrow = !screens.md;
+  const mine = SECTIONS.filter((s) => !s.roles || holdsAnyRole(user.memberships, s.roles));
+  // A phone's header holds the two sections everyone uses; the rest fold into the menu.
+  const inHeader = narrow ? mine.filter((s) => !s.roles) : mine;
+  const inMenu = narrow ? mine.filter((s) => s.roles) : [];
   return (
     <Layout className={styles.shell}>
       <Layout.Header className={styles.header}>
@@ -34,7 +49,7 @@ export function AppShell() {
           {t('app.name')}
         </Link>
         <nav aria-label={t('header.sections')} className={styles.sections}>
-          {SECTIONS.map((section) => (
+          {inHeader.map((section) => (
             <NavLink key={section.path} to={section.path} className={({ isActive }) => (isActive ? styles.activeSection : styles.section)}>
               {t(section.label)}
             </NavLink>
@@ -46,6 +61,17 @@ export function AppShell() {
             <Button type="text" className={styles.onDark} icon={<MenuOutlined />} aria-label={t('header.menu')} onClick={() => setDrawerOpen(true)} />
             <Drawer title={user.display_name} placement="right" width={260} open={drawerOpen} onClose={() => setDrawerOpen(false)}>
               <Flex vertical gap={8}>
+                {inMenu.length > 0 && (
+                  <nav aria-label={t('header.moreSections')}>
+                    <Flex vertical gap={4}>
+                      {inMenu.map((section) => (
+                        <NavLink key={section.path} to={section.path} onClick={() => setDrawerOpen(false)}>
+                          {t(section.label)}
+                        </NavLink>
+                      ))}
+                    </Flex>
+                  </nav>
+                )}
                 <LanguageSwitch block />
                 <LogoutButton username={user.username} block />
               </Flex>

@@ -15,6 +15,9 @@ const TaskPage = lazy(() => import('@/features/tasks/components/TaskPage'));
 const CaseListPage = lazy(() => import('@/features/cases/components/CaseListPage'));
 const NewCasePage = lazy(() => import('@/features/cases/components/NewCasePage'));
 const CasePage = lazy(() => import('@/features/cases/components/CasePage'));
+const DashboardPage = lazy(() => import('@/features/dashboard/components/DashboardPage'));
+const DesignerPage = lazy(() => import('@/features/designer/components/DesignerPage'));
+const AdminPage = lazy(() => import('@/features/admin/components/AdminPage'));
 const IntakePage = lazy(() => import('@/features/intake/components/IntakePage'));
 const IntakeReceiptPage = lazy(() => import('@/features/intake/components/IntakeReceiptPage'));
 
@@ -47,6 +50,9 @@ export function AppRoutes() {
           <Route path="/cases" element={page(CaseListPage)} />
           <Route path="/cases/new" element={page(NewCasePage)} />
           <Route path="/cases/:caseId" element={page(CasePage)} />
+          <Route path="/dashboard" element={page(DashboardPage)} />
+          <Route path="/designer/*" element={page(DesignerPage)} />
+          <Route path="/admin/*" element={page(AdminPage)} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import adminEn from '@/features/admin/locales/en.json';
+import adminZh from '@/features/admin/locales/zh-CN.json';
+import dashboardEn from '@/features/dashboard/locales/en.json';
+import dashboardZh from '@/features/dashboard/locales/zh-CN.json';
+import designerEn from '@/features/designer/locales/en.json';
+import designerZh from '@/features/designer/locales/zh-CN.json';
+
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
@@ -12,6 +19,14 @@ function keys(node: unknown, prefix = ''): string[] {
 describe('the locale files', () => {
   it('say the same things in Chinese and English', () => {
     expect([...new Set(keys(en))].sort()).toEqual([...new Set(keys(zhCN))].sort());
+  });
+
+  it.each([
+    ['dashboard', dashboardZh, dashboardEn],
+    ['designer', designerZh, designerEn],
+    ['admin', adminZh, adminEn],
+  ])('say the same things in Chinese and English on the %s pages', (_page, zh, english) => {
+    expect([...new Set(keys(english))].sort()).toEqual([...new Set(keys(zh))].sort());
   });
 
   it("keep UI.md's labels", () => {

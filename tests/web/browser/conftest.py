@@ -25,7 +25,9 @@ try:
 except ImportError:  # a test dependency (setup.cfg); without it the fixtures skip, or fail in CI
     Browser = BrowserContext = Page = expect = sync_playwright = None
 
-DIST = PROJECT_ROOT / "web" / "dist"
+# JIAHE_WEB_DIST: a build elsewhere (`npx vite build --outDir DIR`), so that two people working
+# on the pages at once do not rebuild each other's web/dist under a running test.
+DIST = Path(os.environ.get("JIAHE_WEB_DIST") or PROJECT_ROOT / "web" / "dist")
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "jiahe-demo"
 
@@ -84,7 +86,7 @@ def live_server(tmp_path_factory, key_dir):
         # spend seconds on the demo's twenty users.
         patch.setattr(org_repository, "SCRYPT_N", 2**8)
         store = sqlite_store(folder / "jiahe.sqlite3")
-        app = create_app({"JIAHE_PROJECT_ROOT": str(PROJECT_ROOT), "START_TIMER_WORKER": False,
+        app = create_app({"JIAHE_PROJECT_ROOT": str(PROJECT_ROOT), "WEB_DIST": str(DIST), "START_TIMER_WORKER": False,
                           "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_LIMIT_PER_SOURCE": "10000 per minute",
                           "LOGIN_FAILURES_PER_SOURCE": "10000 per minute",
                           "LOGIN_FAILURES_PER_USER": "10000 per minute", "LOGIN_FAILURES_PER_DEVICE": "10000 per minute",

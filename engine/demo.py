@@ -57,16 +57,23 @@ class SeedSummary:
     deployed: list = field(default_factory=list)
     created: list[str] = field(default_factory=list)  # business keys
     existing: list[str] = field(default_factory=list)
+    history: object = None  # demo_history.HistorySummary, when the half-year of history was seeded
 
     def __str__(self) -> str:
-        return f"{len(self.created)} demo case(s) created, {len(self.existing)} already there"
+        told = f"{len(self.created)} demo case(s) created, {len(self.existing)} already there"
+        if self.history is not None:
+            told += f"; history: {self.history.created} past case(s) created, {self.history.existing} already there"
+        return told
 
 
 # -- entry point -------------------------------------------------------------------------------
 
-def seed_demo(runtime, store: Store, project_root: Path, clock: Clock, *, cases: bool = True) -> SeedSummary:
+def seed_demo(runtime, store: Store, project_root: Path, clock: Clock, *, cases: bool = True,
+              history: bool = True) -> SeedSummary:
     """Import the demo organisation, deploy processes/ and forms/, then create the demo cases
-    that do not exist yet (skip them with cases=False)."""
+    that do not exist yet (skip them with cases=False) and six months of past cases behind
+    them (engine/demo_history.py; skip with history=False)."""
+    from engine.demo_history import seed_history
     from engine.runtime.deployment import deploy_project
     from engine.store.org_repository import import_org
 
@@ -78,6 +85,8 @@ def seed_demo(runtime, store: Store, project_root: Path, clock: Clock, *, cases:
         for case in demo_cases(clock.now()):
             created = _seed_case(runtime, store, case)
             (summary.created if created else summary.existing).append(case.business_key)
+    if cases and history:
+        summary.history = seed_history(runtime, store, clock.now())
     return summary
 
 

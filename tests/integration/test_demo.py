@@ -47,7 +47,8 @@ def seeded(tmp_path, clock, monkeypatch):
     store = sqlite_store(tmp_path / "demo.sqlite3")
     runtime = Runtime(store, clock=clock, router=HierarchyRouter(ChartCache(store).get),
                       calendar=WorkingCalendar.from_file(PROJECT_ROOT / "processes" / "calendar.yaml"))
-    summary = seed_demo(runtime, store, PROJECT_ROOT, clock)
+    # The half-year of history behind them has its own tests (tests/api/test_demo_history.py).
+    summary = seed_demo(runtime, store, PROJECT_ROOT, clock, history=False)
     yield runtime, store, summary
     store.dispose()
 
@@ -111,7 +112,7 @@ def test_every_ready_task_is_offered_to_some_demo_login(seeded):
 def test_seeding_again_adds_nothing(seeded, clock):
     runtime, store, _ = seeded
     before = _counts(store)
-    again = seed_demo(runtime, store, PROJECT_ROOT, clock)
+    again = seed_demo(runtime, store, PROJECT_ROOT, clock, history=False)
     assert again.created == [] and again.existing == list(EXPECTED)
     assert not again.org.changed and not any(d.created for d in again.deployed)
     assert _counts(store) == before

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -67,33 +68,66 @@ class LiveServer:
         return self.app.extensions["jiahe"]
 
 
+LIVE_SERVER_CONFIG = {
+    "START_TIMER_WORKER": False, "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_LIMIT_PER_SOURCE": "10000 per minute", "LOGIN_FAILURES_PER_SOURCE": "10000 per minute",
+    "LOGIN_FAILURES_PER_USER": "10000 per minute", "LOGIN_FAILURES_PER_DEVICE": "10000 per minute",
+    "PUBLIC_INTAKES_PER_HOUR": 10_000, "PUBLIC_LOOKUPS_PER_HOUR": 10_000,
+}
+
+
+@contextmanager
+def _quick_passwords():
+    # A low scrypt cost (stored in each hash, so logins follow it): the real one would spend
+    # seconds on the demo's twenty users.
+    from engine.store import org_repository
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(org_repository, "SCRYPT_N", 2**8)
+        yield
+
+
+def _app(store):
+    from api import create_app
+
+    return create_app({"JIAHE_PROJECT_ROOT": str(PROJECT_ROOT), "WEB_DIST": str(DIST), **LIVE_SERVER_CONFIG},
+                      store=store)
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, key_dir) -> Path:
+    """A SQLite file seeded as `jiahe demo` seeds it, half-year of history included, made once
+    per run: each module's server starts from a copy of it."""
+    from engine.demo import seed_demo
+    from tests.databases import sqlite_store
+
+    path = tmp_path_factory.mktemp("demo-database") / "jiahe.sqlite3"
+    with _quick_passwords():
+        store = sqlite_store(path)
+        try:
+            services = _app(store).extensions["jiahe"]
+            summary = seed_demo(services.runtime, services.store, PROJECT_ROOT, services.clock)
+        finally:
+            store.dispose()
+    assert summary.history is not None and not summary.history.diverted, summary.history
+    return path
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, key_dir):
-    """The app on a fresh SQLite file with the demo organisation, processes and cases (as
-    `jiahe demo` seeds them), served on a free loopback port by werkzeug in a thread."""
+def live_server(tmp_path_factory, demo_database):
+    """The app on its own copy of the demo database, served on a free loopback port by
+    werkzeug in a thread."""
     from werkzeug.serving import make_server
 
-    from api import create_app
-    from engine.demo import seed_demo
-    from engine.store import org_repository
     from tests.databases import sqlite_store
 
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is not built: run `bash scripts/bootstrap`")
-    folder = tmp_path_factory.mktemp("live-server")
-    with pytest.MonkeyPatch.context() as patch:
-        # A low scrypt cost (stored in each hash, so logins follow it): the real one would
-        # spend seconds on the demo's twenty users.
-        patch.setattr(org_repository, "SCRYPT_N", 2**8)
-        store = sqlite_store(folder / "jiahe.sqlite3")
-        app = create_app({"JIAHE_PROJECT_ROOT": str(PROJECT_ROOT), "WEB_DIST": str(DIST), "START_TIMER_WORKER": False,
-                          "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_LIMIT_PER_SOURCE": "10000 per minute",
-                          "LOGIN_FAILURES_PER_SOURCE": "10000 per minute",
-                          "LOGIN_FAILURES_PER_USER": "10000 per minute", "LOGIN_FAILURES_PER_DEVICE": "10000 per minute",
-                          "PUBLIC_INTAKES_PER_HOUR": 10_000,
-                          "PUBLIC_LOOKUPS_PER_HOUR": 10_000}, store=store)
-        services = app.extensions["jiahe"]
-        seed_demo(services.runtime, services.store, PROJECT_ROOT, services.clock)
+    path = tmp_path_factory.mktemp("live-server") / "jiahe.sqlite3"
+    shutil.copyfile(demo_database, path)
+    with _quick_passwords():
+        store = sqlite_store(path)
+        app = _app(store)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()

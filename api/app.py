@@ -14,6 +14,7 @@ from api.services import Services
 from engine import keys
 from engine.calendar import WorkingCalendar
 from engine.clock import Clock, SystemClock
+from engine.notifications import Notifier
 from engine.org import HierarchyRouter
 from engine.runtime.runtime import Runtime
 from engine.store import Store, database_url_from_env
@@ -62,7 +63,8 @@ def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
     root = Path(cfg["JIAHE_PROJECT_ROOT"])
     charts = ChartCache(store, max_age=cfg.get("ORG_CHART_MAX_AGE"))
     runtime = Runtime(store, clock=clock, router=HierarchyRouter(charts.get),
-                      calendar=WorkingCalendar.from_file(root / "processes" / "calendar.yaml"))
+                      calendar=WorkingCalendar.from_file(root / "processes" / "calendar.yaml"),
+                      notifier=Notifier.from_project(root, charts.get))
     return Services(store=store, runtime=runtime, charts=charts, clock=clock, project_root=root,
                     limits=RateLimits.from_config(cfg.get("RATELIMIT_STORAGE_URI"), store))
 
@@ -82,7 +84,7 @@ def _optional_view_modules():
     """View modules written feature by feature; each exposes `blp`."""
     import importlib
 
-    names = ["org", "processes", "cases", "tasks", "reports"]
+    names = ["org", "processes", "cases", "tasks", "reports", "notifications"]
     modules = []
     for name in names:
         try:

@@ -24,6 +24,7 @@ def _store():
 
 def _runtime(store=None):
     from engine.calendar import WorkingCalendar
+    from engine.notifications import Notifier
     from engine.org import HierarchyRouter
     from engine.runtime.runtime import Runtime
     from engine.store.org_repository import ChartCache
@@ -31,8 +32,9 @@ def _runtime(store=None):
     store = store or _store()
     calendar = WorkingCalendar.from_file(_project_root() / "processes" / "calendar.yaml")
     # Other processes may import the org chart too: re-read it now and then.
-    router = HierarchyRouter(ChartCache(store, max_age=60).get)
-    return Runtime(store, calendar=calendar, router=router)
+    charts = ChartCache(store, max_age=60)
+    return Runtime(store, calendar=calendar, router=HierarchyRouter(charts.get),
+                   notifier=Notifier.from_project(_project_root(), charts.get))
 
 
 class JiaheGroup(click.Group):

@@ -25,6 +25,8 @@ def from_env() -> dict:
         "START_TIMER_WORKER": os.environ.get("JIAHE_TIMER_WORKER", "") == "thread",
         "TIMER_WORKER_INTERVAL": float(os.environ.get("JIAHE_TIMER_WORKER_INTERVAL", "5")),
         "PUBLIC_LOOKUPS_PER_HOUR": int(os.environ.get("JIAHE_PUBLIC_LOOKUPS_PER_HOUR", "600")),
+        # How long one live notification stream stays open before the browser reconnects.
+        "NOTIFICATION_STREAM_SECONDS": float(os.environ.get("JIAHE_NOTIFICATION_STREAM_SECONDS", "300")),
     }
 
 

@@ -92,6 +92,7 @@ def seed_history(runtime: Runtime, store: Store, now: datetime, stories: list[St
     if not fresh:
         return summary
     clock = ManualClock(min(s.received for s in fresh))
+    # No notifier: nobody is told today of what happened months ago.
     player = _Player(Runtime(store, clock=clock, router=runtime.router, calendar=runtime.sandbox.calendar), clock)
     for at, story, index in _agenda(fresh, now):
         player.move_to(at)

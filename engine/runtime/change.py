@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.clock import using_clock
 from engine.definitions.parsing import ParsedProcess
 from engine.errors import STATE_ZH, Conflict, CorruptInstance, NotFound
+from engine.notifications import Occasion
 from engine.runtime import history, projections
 from engine.runtime.facts import project_facts
 from engine.store import repository as repo
@@ -140,9 +141,16 @@ class InstanceChange:
             history.drop_finished_rounds(self.workflow, finished_before=self.started)
             self.row.serialized = self.runtime.codec.dumps(self.workflow)
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
+        self._notify()
         repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)
         self._write_rows()
         self.events.clear()
+
+    def _notify(self) -> None:
+        notifier = self.runtime.notifier
+        if notifier is not None and self.events:
+            occasion = Occasion(self.session, self.row, self.actor, self.now, self.parsed.name, self.task_rows)
+            notifier.write(occasion, self.events)
 
     def _write_rows(self) -> None:
         """The task rows and the instance row, then whatever else the change added to the

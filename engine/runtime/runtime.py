@@ -20,6 +20,7 @@ from engine.definitions.forms import undeclared_fields, validate_form
 from engine.definitions.parsing import FORM_SCHEMA, ParsedProcess, SpecCache, parse_bundle
 from engine.errors import STATE_ZH, Conflict, FieldError, NotFound, ValidationFailed
 from engine.idempotency import Idempotency
+from engine.notifications import Notifier
 from engine.runtime import messaging
 from engine.runtime.change import InstanceChange, load_workflow
 from engine.runtime.codec import WorkflowCodec
@@ -37,13 +38,16 @@ START_ENVELOPE = frozenset({"channel"})
 
 class Runtime:
     def __init__(self, store: Store, *, clock: Clock | None = None, sandbox: Sandbox | None = None,
-                 router: TaskRouter | None = None, calendar: WorkingCalendar | None = None):
+                 router: TaskRouter | None = None, calendar: WorkingCalendar | None = None,
+                 notifier: Notifier | None = None):
         install_spiff_clock()
         self.store = store
         self.clock = clock or SystemClock()
         self.sandbox = sandbox or Sandbox(clock=self.clock, calendar=calendar)
         self.script_engine = make_script_engine(self.sandbox)
         self.router = router or CaseUnitRouter()
+        # Turns the audit events of each change into inbox rows in its transaction (none: silent).
+        self.notifier = notifier
         self.codec = WorkflowCodec()
         self.specs = SpecCache()
         self._outbox_dirty = False

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from engine.errors import Conflict
+from engine.notifications import Occasion
 from engine.store import repository as repo
 from engine.store.models import Incident
 
@@ -82,7 +83,8 @@ def set_aside(runtime, instance_id: str, actor: str, exc: Exception) -> Attempt:
             row.status = "incident"
             session.add(Incident(instance_id=instance_id, task_id=None, element_id=None, message=message,
                                  created_at=now))
-            repo.append_instance_audit(session, row, at=now, actor=actor,
-                                       events=[("incident", None, {"element_id": None, "message": message,
-                                                                   "source": "timer"})])
+            events = [("incident", None, {"element_id": None, "message": message, "source": "timer"})]
+            if runtime.notifier is not None:
+                runtime.notifier.write(Occasion(session, row, actor, now, row.process_key), events)
+            repo.append_instance_audit(session, row, at=now, actor=actor, events=events)
     return Attempt(instance_id, False)

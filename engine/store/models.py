@@ -332,3 +332,24 @@ class SensitiveRead(Base):
     via: Mapped[str] = mapped_column(String(40))
     fields: Mapped[list] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(Base):
+    """One message in a user's in-app inbox (通知), written in the transaction of the change
+    that caused it, so that none is lost and none tells of a change that rolled back. It
+    names the case number, the task and its deadline, never a party's details."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_inbox", "username", "read_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    instance_id: Mapped[str | None] = mapped_column(String(36))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]

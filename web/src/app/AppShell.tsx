@@ -7,6 +7,7 @@ import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { LanguageSwitch } from '@/components/LanguageSwitch';
 import { useCurrentUser, useLogout } from '@/features/auth/api/session';
 import { ADMIN_ROLES, DESIGNER_ROLES, holdsAnyRole, SUPERVISION_ROLES } from '@/features/auth/lib/roles';
+import { NotificationBell } from '@/features/notifications/components/NotificationBell';
 import { forgetSyncedDrafts, useDraftSync } from '@/features/tasks/api/drafts';
 
 import styles from './AppShell.module.css';
@@ -55,6 +56,7 @@ export function AppShell() {
             </NavLink>
           ))}
         </nav>
+        <NotificationBell className={styles.onDark} />
         <span className={styles.userName}>{user.display_name}</span>
         {narrow ? (
           <>

@@ -1,8 +1,8 @@
-import { CompressOutlined, ZoomInOutlined, ZoomOutOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Skeleton, Tooltip } from 'antd';
+import { Alert, Card, Flex, Skeleton } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { DiagramZoomBar } from '@/components/DiagramZoomBar';
 import { PageError } from '@/components/PageError';
 
 import { useCaseDiagram, type CaseDiagram as Diagram } from '../api/cases';
@@ -62,17 +62,7 @@ function DiagramCanvas({ diagram, label }: { diagram: Diagram; label: string }) 
   return (
     <Flex vertical gap={8}>
       {failed && <Alert type="warning" showIcon message={t('case.diagram.failed')} />}
-      <Flex gap={4} justify="end">
-        <Tooltip title={t('case.diagram.zoomIn')}>
-          <Button size="small" icon={<ZoomInOutlined />} aria-label={t('case.diagram.zoomIn')} disabled={!drawn} onClick={() => drawn?.zoomIn()} />
-        </Tooltip>
-        <Tooltip title={t('case.diagram.zoomOut')}>
-          <Button size="small" icon={<ZoomOutOutlined />} aria-label={t('case.diagram.zoomOut')} disabled={!drawn} onClick={() => drawn?.zoomOut()} />
-        </Tooltip>
-        <Tooltip title={t('case.diagram.fit')}>
-          <Button size="small" icon={<CompressOutlined />} aria-label={t('case.diagram.fit')} disabled={!drawn} onClick={() => drawn?.fit()} />
-        </Tooltip>
-      </Flex>
+      <DiagramZoomBar drawn={drawn} />
       <figure className={styles.figure} aria-label={label} aria-busy={!drawn && !failed}>
         <div ref={container} className={styles.canvas} />
         <figcaption>

@@ -11,6 +11,7 @@ Unexpected exceptions are logged and answered with a plain 500 that carries no s
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -134,7 +135,12 @@ SCHEMA_MESSAGES_ZH = {
     "Field may not be null.": "不能为空值",
     "Invalid input type.": "类型不正确",
     "must not be blank": "不能为空白",
+    "must not contain spaces, '/', '?', '#' or '%'": "不能包含空格、/、?、# 或 %",
 }
+
+
+LENGTH_MESSAGES = re.compile(r"^(Shorter|Longer) than (?:minimum|maximum) length (\d+)\.$")
+LENGTH_BETWEEN = re.compile(r"^Length must be between (\d+) and (\d+)\.$")
 
 
 def _schema_message(message: str, lang: str) -> str:
@@ -144,6 +150,13 @@ def _schema_message(message: str, lang: str) -> str:
         return SCHEMA_MESSAGES_ZH[message]
     if message.startswith("Must be one of"):
         return "取值不在允许范围内：" + message.partition(":")[2].strip().rstrip(".")
+    if match := LENGTH_MESSAGES.match(message):
+        bound, count = match.groups()
+        if bound == "Shorter" and count == "1":
+            return "不能为空"
+        return f"不能{'少' if bound == 'Shorter' else '多'}于 {count} 个字符"
+    if match := LENGTH_BETWEEN.match(message):
+        return "应为 {} 至 {} 个字符".format(*match.groups())
     if message.startswith(("Length must be", "Shorter than", "Longer than")):
         return "长度不符合要求（" + message + "）"
     if message.startswith("Must be greater than") or message.startswith("Must be less than"):

@@ -31,6 +31,13 @@ DEVICE_DAYS = 180
 DEVICE_USERS_KEPT = 20  # a shared office computer: the last 20 people who logged in on it
 
 
+class AccountDeactivated(Unauthorized):
+    """The password is right but an administrator has deactivated the account: said plainly,
+    since only someone who knows her password learns it."""
+
+    code = "account_deactivated"
+
+
 @dataclass(frozen=True)
 class Device:
     id: str
@@ -59,12 +66,16 @@ def log_in(username: str, password: str) -> Login:
         limits.check(cfg["LOGIN_FAILURES_PER_USER"], "login-user", username, what=what)
     svc = services()
     with svc.store.write() as session:
-        if org_repository.verify_password(session, username, password):
+        outcome = org_repository.password_check(session, username, password)
+        if outcome == "ok":
             ttl = timedelta(hours=cfg["TOKEN_TTL_HOURS"])
             token, expires = token_repository.issue(session, username, now=svc.clock.now(), ttl=ttl)
             session.flush()
             principal = token_repository.token_holder(session, token, now=svc.clock.now())
             return Login(principal, token, expires, device_cookie_for(username, device))
+    if outcome == "inactive":
+        raise AccountDeactivated("this account has been deactivated; ask an administrator",
+                                 zh="该账号已停用，请联系系统管理员")
     if device is not None:
         limits.count(cfg["LOGIN_FAILURES_PER_DEVICE"], "login-device", device.id, username)
     else:

@@ -44,6 +44,9 @@ ROLES = {
     "admin": "系统管理员",
 }
 
+# The five levels of the network (DOMAIN.md), top down: key -> label shown to users.
+LEVEL_NAMES = {"city": "市", "county": "县（区）", "town": "乡镇（街道）", "village": "村（社区）", "grid": "网格"}
+
 
 # -- units and the chart ------------------------------------------------------------------
 

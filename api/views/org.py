@@ -4,7 +4,8 @@ An admin administers the units of her admin memberships and everything below the
 or user outside that is, to her, unknown: 404 for what she names in the URL, 422 for what
 she names in a body. She sees a user who holds any membership there, but changes her
 account (name, password, active) only if all her memberships are there (else 403).
-Every change is audited by engine.store.org_repository.
+Every change is audited by engine.store.org_repository. The org file goes both ways: import
+(every problem of a file at once, each at its path, before anything is written) and export.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import contextlib
 from dataclasses import asdict, dataclass
 
 import yaml
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, roles_required
@@ -33,7 +34,9 @@ from api.services import services
 from engine.access import ADMIN_ROLES
 from engine.errors import DefinitionError, FieldError, Forbidden, InvalidState, NotFound, ValidationFailed
 from engine.org import Membership, OrgChart, OrgFile, OrgUnit, UserSpec, parse_units
+from engine.org_check import org_file_errors
 from engine.store import org_repository
+from engine.store.org_export import export_org, org_file_text
 from engine.store.org_models import AppUser, OrgUnitRow
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="系统管理 Administration")
@@ -255,11 +258,42 @@ ORG_FILE_BODY = {"content": {
 def import_org_file():
     """Upsert an org file (the `jiahe org import` format), sent as the body or as a file."""
     raw = _org_file_from_request()
-    check = _ImportCheck(Jurisdiction.of_caller(), parse_units(raw))
+    scope = Jurisdiction.of_caller()
+    _refuse_broken_file(raw, scope.chart)
+    check = _ImportCheck(scope, parse_units(raw))
     svc = services()
     summary = org_repository.import_org(svc.store, raw, check=check, **_stamp())
     svc.charts.invalidate()
     return asdict(summary)
+
+
+@blp.route("/admin/org/export")
+@blp.response(200, content_type="application/yaml",
+              description="the org file: your units and the users who hold a membership there")
+@admin_only
+def export_org_file():
+    """Your part of the organisation as an org file, to keep or to import again (it changes
+    nothing: units and users re-import as they are). It holds no passwords, only their
+    hashes are stored: importing it keeps the password of a user who exists, and a user new
+    to the importing database has none and cannot log in until an admin sets one (PATCH
+    /admin/users/{username}). The active flag is not in the format either."""
+    scope = Jurisdiction.of_caller()
+    with services().store.read() as session:
+        org = export_org(session, None if scope.whole_chart else scope.units)
+    day = services().clock.now().strftime("%Y%m%d")
+    return Response(org_file_text(org), mimetype="application/yaml",
+                    headers={"Content-Disposition": f'attachment; filename="org-{day}.yaml"'})
+
+
+def _refuse_broken_file(raw: dict, chart: OrgChart) -> None:
+    """Every problem of the file at once, each at its entry (units.3.parent), before anything is written."""
+    errors = org_file_errors(raw, chart)
+    if errors:
+        first = errors[0]
+        raise ValidationFailed(f"the org file has {len(errors)} problem(s); nothing was imported: "
+                               f"{first.field}: {first.message}", errors,
+                               zh=f"组织文件有 {len(errors)} 处问题，未导入任何内容："
+                                  f"{first.field}：{first.zh or first.message}")
 
 
 def _org_file_from_request() -> dict:
@@ -303,7 +337,7 @@ class _ImportCheck:
         errors = []
         for i, spec in enumerate(org.users):
             existing = session.get(AppUser, spec.username)
-            if existing is not None and not self.scope.governs(existing):
+            if existing is not None and not self.scope.governs(existing) and _changes_account(existing, spec):
                 errors.append(_outside(f"users.{i}.username", f"user {spec.username!r}",
                                        f"用户「{spec.username}」"))
             if spec.password is not None and len(spec.password) < MIN_PASSWORD_LENGTH:
@@ -314,6 +348,12 @@ class _ImportCheck:
                                 f"组织单位「{m.org_unit}」")
                        for j, m in enumerate(spec.memberships) if not self.scope.covers(org.chart, m.org_unit)]
         return errors
+
+
+def _changes_account(user: AppUser, spec: UserSpec) -> bool:
+    # Memberships within her units she may grant anyone she sees; name and password only
+    # to those she governs (so that her own export, listing such a user, imports again).
+    return spec.password is not None or bool(spec.display_name and spec.display_name != user.display_name)
 
 
 def _outside(field_name: str, what: str, what_zh: str | None = None) -> FieldError:

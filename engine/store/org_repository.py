@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
 from engine.org import (
+    LEVEL_NAMES,
     ROLES,
     Membership,
     OrgChart,
@@ -399,9 +400,11 @@ def add_unit(session: Session, unit: OrgUnit, *, actor: str, now: datetime) -> O
     expected = next_level_down(parent.level)
     if unit.level != expected:
         wanted = f"must be {expected!r}, the next level down" if expected else "cannot have children"
+        parent_level = LEVEL_NAMES.get(parent.level, parent.level)
         raise _invalid("level", f"a unit under {parent.id} ({parent.level}) {wanted}",
-                       zh=f"「{parent.id}」（{parent.level}）"
-                          + (f"的下级单位层级应为「{expected}」" if expected else "不能有下级单位"))
+                       zh=f"上级单位「{parent.name}」是{parent_level}，"
+                          + (f"下级单位的层级应为{LEVEL_NAMES[expected]}" if expected
+                             else f"{parent_level}之下不能再设单位"))
     session.add(OrgUnitRow(id=unit.id, name=unit.name, level=unit.level, parent_id=unit.parent))
     _audit(session, "org_unit_added", actor, now, **asdict(unit))
     return unit
@@ -429,13 +432,20 @@ def _audit(session: Session, type_: str, actor: str, now: datetime, **data) -> N
 
 def verify_password(session: Session, username: str, password: str) -> bool:
     """True only for an active user whose stored hash matches."""
+    return password_check(session, username, password) == "ok"
+
+
+def password_check(session: Session, username: str, password: str) -> str:
+    """"ok", "wrong", or "inactive": the password is right but her account is deactivated,
+    which only someone who knows her password learns. One hash in every case, so the
+    answer's timing does not tell whether the username exists."""
     user = session.get(AppUser, username)
-    if user is None or not user.active or user.password_hash is None:
-        # Spend the same time as a real check, so the answer's timing does not tell
-        # whether the username exists.
+    if user is None or user.password_hash is None:
         password_matches(_dummy_hash(), password)
-        return False
-    return password_matches(user.password_hash, password)
+        return "wrong"
+    if not password_matches(user.password_hash, password):
+        return "wrong"
+    return "ok" if user.active else "inactive"
 
 
 # -- password hashing (standard library only) --------------------------------------------------

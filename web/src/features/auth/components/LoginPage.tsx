@@ -47,5 +47,7 @@ export default function LoginPage() {
 }
 
 function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: unknown): string {
-  return error instanceof ApiError && error.status === 401 ? t('login.wrongPassword') : errorMessage(t, error);
+  // A deactivated account is told so (the server says it only to whoever knows her password).
+  const wrongPassword = error instanceof ApiError && error.status === 401 && error.code !== 'account_deactivated';
+  return wrongPassword ? t('login.wrongPassword') : errorMessage(t, error);
 }

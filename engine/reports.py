@@ -410,7 +410,7 @@ def group_counts(cases: Iterable[CaseFact], group_by: str, labels: Labels, perio
                                            zh=f"应为 {', '.join(GROUP_BY)} 之一")],
                                zh="未知的分组方式")
     targets = scope.rollup_targets()
-    key_of = _grouping_key(group_by, scope, targets)
+    key_of = grouping_key(group_by, scope, targets)
     counts = Counter(key_of(c) for c in cases)
     known = period.months() if group_by == "month" else targets if group_by == "org_unit" else labels.known(group_by)
     keys = known + sorted((k for k in counts if k not in known and k is not None), key=str)
@@ -419,7 +419,7 @@ def group_counts(cases: Iterable[CaseFact], group_by: str, labels: Labels, perio
             for k in keys if counts.get(k) or not _hidden_when_empty(group_by, k, scope)]
 
 
-def _grouping_key(group_by: str, scope: Scope, targets: list[str]) -> Callable[[CaseFact], Any]:
+def grouping_key(group_by: str, scope: Scope, targets: list[str]) -> Callable[[CaseFact], Any]:
     if group_by == "month":
         return lambda c: month_of(c.created_at)
     if group_by == "org_unit":

@@ -5,9 +5,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from api.schemas.common import PageArgs
 from engine.calendar import parse_day_or_time
+from engine.report_figures import COMMITMENT_PARTS, FIGURES
 from engine.reports import GROUP_BY
 
 REPORTS = ("summary", "commitments", "overdue", "cases")
+BREAKDOWNS = ("org_unit",)
 
 
 class DayOrTime(fields.String):
@@ -42,6 +44,36 @@ class OverdueArgs(ScopeArgs, PageArgs):
     pass
 
 
+class CommitmentsArgs(PeriodArgs):
+    breakdown = fields.String(load_default=None, validate=validate.OneOf(BREAKDOWNS),
+                              metadata={"description": "org_unit：另按下一级单位逐个给出四项承诺（逐级下钻）"})
+
+
+class FigureCasesArgs(PeriodArgs, PageArgs):
+    figure = fields.String(required=True, validate=validate.OneOf(FIGURES), metadata={"description": (
+        "哪个数字：received 期内收件；group 某分组（group_by + key）；commitment 某项承诺（key + part）；"
+        "closed 期内结案；resolved 期内化解；cycle 某处置层级的结案（key=层级）；open_high_risk 未结的红橙案件（不限统计期）")})
+    key = fields.String(load_default=None, validate=validate.Length(max=100),
+                        metadata={"description": "分组值、承诺 key 或层级；空字符串表示缺失值（如未评估）"})
+    part = fields.String(load_default=None, validate=validate.OneOf(COMMITMENT_PARTS),
+                         metadata={"description": "承诺的哪一部分：cases 分母、kept 分子、not_kept 未做到、late 逾期"})
+    group_by = fields.String(load_default=None, validate=validate.OneOf(GROUP_BY))
+
+
+class DueSoonArgs(ScopeArgs):
+    within_days = fields.Integer(load_default=3, validate=validate.Range(min=1, max=30))
+
+
+class HeatmapArgs(PeriodArgs):
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1),
+                             metadata={"description": "流程版本，缺省为最新版本"})
+
+
+class RemindIn(Schema):
+    message = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                            metadata={"description": "催办内容，留在任务的留言中并记入案件审计"})
+
+
 class ExportArgs(SummaryArgs):
     report = fields.String(required=True, validate=validate.OneOf(REPORTS))
 
@@ -74,10 +106,21 @@ class CommitmentOut(RatioOut):
     key = fields.String()
     label = fields.String()
     on_time = fields.Nested(RatioOut)
+    late_cases = fields.Integer(metadata={"description": "有逾期记录的案件数（part=late 列出的案件）"})
     definition = fields.String()
 
 
 class CommitmentsOut(ReportHeader):
+    commitments = fields.List(fields.Nested(CommitmentOut))
+    units = fields.List(fields.Nested(lambda: UnitCommitmentsOut()),
+                        metadata={"description": "breakdown=org_unit 时：下一级各单位的四项承诺"})
+
+
+class UnitCommitmentsOut(Schema):
+    org_unit = fields.String()
+    name = fields.String()
+    level = fields.String(allow_none=True)
+    has_children = fields.Boolean()
     commitments = fields.List(fields.Nested(CommitmentOut))
 
 
@@ -151,3 +194,103 @@ class OverduePage(ReportHeader):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class FigureCaseOut(Schema):
+    """A case behind a figure: facts and labels, never names, addresses, phones or narratives."""
+
+    case_id = fields.String()
+    case_no = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    channel = fields.String(allow_none=True)
+    channel_label = fields.String()
+    dispute_type = fields.String(allow_none=True)
+    dispute_type_label = fields.String()
+    risk_colour = fields.String(allow_none=True)
+    risk_colour_label = fields.String()
+    level = fields.Integer(allow_none=True)
+    level_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    outcome = fields.String(allow_none=True)
+    outcome_label = fields.String()
+    org_unit = fields.String(allow_none=True)
+    org_unit_name = fields.String()
+
+
+class FigureCasesPage(ReportHeader):
+    figure = fields.String()
+    key = fields.String(allow_none=True)
+    part = fields.String(allow_none=True)
+    group_by = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(FigureCaseOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class DueSoonItemOut(Schema):
+    task_id = fields.String()
+    case_id = fields.String()
+    case_no = fields.String(allow_none=True)
+    task = fields.String()
+    title = fields.String()
+    role = fields.String(allow_none=True)
+    role_label = fields.String(allow_none=True)
+    org_unit = fields.String(allow_none=True)
+    org_unit_name = fields.String()
+    assignee = fields.String(allow_none=True)
+    due_at = fields.DateTime()
+    deadline_basis = fields.String(allow_none=True)
+    hours_left = fields.Float()
+    priority = fields.Integer()
+    risk_colour = fields.String(allow_none=True)
+    risk_colour_label = fields.String()
+
+
+class DueSoonOut(ReportHeader):
+    within_days = fields.Integer()
+    total = fields.Integer()
+    items = fields.List(fields.Nested(DueSoonItemOut))
+    definition = fields.String()
+
+
+class HeatElementOut(Schema):
+    element_id = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    passed = fields.Integer(metadata={"description": "期内在此办结过任务的案件数"})
+    completions = fields.Integer(metadata={"description": "期内在此办结的任务数（多轮各计一次）"})
+    median_hours = fields.Float(allow_none=True)
+    p90_hours = fields.Float(allow_none=True)
+    waiting = fields.Integer(metadata={"description": "此刻在此等待的案件数"})
+    waiting_median_hours = fields.Float(allow_none=True)
+    waiting_max_hours = fields.Float(allow_none=True)
+
+
+class ProcessChoiceOut(Schema):
+    key = fields.String()
+    name = fields.String()
+    versions = fields.List(fields.Integer())
+
+
+class HeatmapOut(ReportHeader):
+    version = fields.Integer()
+    name = fields.String()
+    versions = fields.List(fields.Integer())
+    processes = fields.List(fields.Nested(ProcessChoiceOut))
+    bpmn = fields.String()
+    elements = fields.List(fields.Nested(HeatElementOut))
+    definition = fields.String()
+
+
+class ReminderOut(Schema):
+    task_id = fields.String()
+    case_id = fields.String()
+    reminded_by = fields.String()
+    reminded_by_name = fields.String()
+    assignee = fields.String(allow_none=True)
+    message = fields.String()
+    at = fields.DateTime()
+    comment_id = fields.Integer()

@@ -12,17 +12,28 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, roles_required
 from api.schemas.reports import (
+    CommitmentsArgs,
     CommitmentsOut,
+    DueSoonArgs,
+    DueSoonOut,
     ExportArgs,
+    FigureCasesArgs,
+    FigureCasesPage,
+    HeatmapArgs,
+    HeatmapOut,
     OverdueArgs,
     OverduePage,
-    PeriodArgs,
+    ReminderOut,
+    RemindIn,
     SummaryArgs,
     SummaryOut,
 )
 from api.services import services
 from engine.access import SUPERVISION_ROLES
 from engine.exports import export_file, file_name
+from engine.report_figures import Figure, FigureCases
+from engine.report_heatmap import Heatmap
+from engine.report_warnings import DueSoon, remind
 from engine.reports import Labels, ReportRequest, Reports, jurisdiction, period_of
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="督办与统计 Supervision and reports")
@@ -37,8 +48,7 @@ def _file_response(fmt: str, description: str) -> dict:
 
 
 def _reports() -> Reports:
-    svc = services()
-    return Reports(svc.store, Labels.from_dir(svc.project_root / "forms"))
+    return Reports(services().store, _labels())
 
 
 def _request(args: dict, *, with_period: bool = True) -> ReportRequest:
@@ -49,13 +59,59 @@ def _request(args: dict, *, with_period: bool = True) -> ReportRequest:
     return ReportRequest(scope=scope, now=now, period=period, process=args.get("process"))
 
 
+def _labels() -> Labels:
+    return Labels.from_dir(services().project_root / "forms")
+
+
 @blp.route("/reports/commitments")
 @roles_required(*SUPERVISION_ROLES)
-@blp.arguments(PeriodArgs, location="query")
+@blp.arguments(CommitmentsArgs, location="query")
 @blp.response(200, CommitmentsOut)
 def commitments(args):
-    """有来必受、有受必理、有理必果、有果必公: rates with numerators, denominators and definitions."""
-    return _reports().commitments(_request(args))
+    """有来必受、有受必理、有理必果、有果必公: rates with numerators, denominators and definitions;
+    with breakdown=org_unit, the same for each unit one level down (drill-down)."""
+    return FigureCases(services().store, _labels()).commitments(_request(args), args["breakdown"])
+
+
+@blp.route("/reports/cases")
+@roles_required(*SUPERVISION_ROLES)
+@blp.arguments(FigureCasesArgs, location="query")
+@blp.response(200, FigureCasesPage)
+def figure_cases(args):
+    """The cases behind a figure: its total equals the figure. Facts and labels only, no
+    names, addresses, phones or narratives."""
+    figure = Figure(args["figure"], args["key"], args["part"], args["group_by"])
+    return FigureCases(services().store, _labels()).cases(_request(args), figure, args["page"], args["per_page"])
+
+
+@blp.route("/reports/due-soon")
+@roles_required(*SUPERVISION_ROLES)
+@blp.arguments(DueSoonArgs, location="query")
+@blp.response(200, DueSoonOut)
+def due_soon(args):
+    """Open tasks whose legal deadline falls within the next `within_days` days, with its basis."""
+    return DueSoon(services().store, _labels()).due_soon(_request(args, with_period=False), args["within_days"])
+
+
+@blp.route("/reports/heatmap")
+@roles_required(*SUPERVISION_ROLES)
+@blp.arguments(HeatmapArgs, location="query")
+@blp.response(200, HeatmapOut)
+def heatmap(args):
+    """Per step of a process version: cases that passed it in the period, cases waiting there
+    now, and wait times; with the BPMN to draw it on."""
+    return Heatmap(services().store).heatmap(_request(args), args["version"])
+
+
+@blp.route("/tasks/<task_id>/remind", methods=["POST"])
+@roles_required(*SUPERVISION_ROLES)
+@blp.arguments(RemindIn)
+@blp.response(200, ReminderOut)
+def remind_task(body, task_id):
+    """催办: a `reminded` event on the case and a comment on the task, together (404 outside
+    her jurisdiction, 409 once the task is no longer open)."""
+    svc = services()
+    return remind(svc.runtime, svc.chart(), current_principal(), task_id, body["message"])
 
 
 @blp.route("/reports/summary")

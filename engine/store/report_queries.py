@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.store.models import AuditEvent, CommitmentRecord, HumanTask, ProcessInstance
+from engine.store.models import AuditEvent, CommitmentRecord, HumanTask, ProcessInstance, ProcessVersion
 
 # Open means someone can act on it now: a suspended case's tasks are paused, not late.
 OVERDUE_STATES = ("ready",)
@@ -173,3 +173,61 @@ def overdue_tasks(session: Session, where: CaseFilter, now: datetime, *, offset:
             .order_by(HumanTask.due_at, HumanTask.priority.desc(), HumanTask.id)
             .offset(offset).limit(limit))
     return int(total or 0), [OverdueTask(*row) for row in session.execute(stmt)]
+
+
+# -- the cockpit: warnings, the cases behind a figure, the process heatmap ----------------
+
+OPEN_CASE_STATES = ("running", "suspended", "incident")
+
+
+def open_cases(session: Session, where: CaseFilter, colours: Collection[str]) -> list[CaseFact]:
+    """Cases not yet ended whose risk colour is one of `colours`, newest first."""
+    stmt = where.apply(select(*_CASE_COLUMNS)).where(ProcessInstance.status.in_(OPEN_CASE_STATES),
+                                                     ProcessInstance.risk_colour.in_(list(colours)))
+    return _facts(session, stmt.order_by(ProcessInstance.created_at.desc(), ProcessInstance.case_no))
+
+
+def due_soon_tasks(session: Session, where: CaseFilter, now: datetime, until: datetime, *,
+                   limit: int) -> tuple[int, list[OverdueTask]]:
+    """Open tasks not yet late but due before `until`, soonest first; the total before the limit."""
+    def select_(columns):
+        return (where.apply(select(*columns).select_from(HumanTask)
+                            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id))
+                .where(HumanTask.state.in_(OVERDUE_STATES), HumanTask.due_at >= now, HumanTask.due_at < until))
+
+    total = session.scalar(select_([func.count()]))
+    columns = (HumanTask.id, HumanTask.instance_id, ProcessInstance.case_no, HumanTask.task_spec,
+               HumanTask.title, HumanTask.role, HumanTask.org_unit, HumanTask.assignee, HumanTask.due_at,
+               HumanTask.deadline_basis, HumanTask.priority, ProcessInstance.risk_colour)
+    stmt = select_(columns).order_by(HumanTask.due_at, HumanTask.priority.desc(), HumanTask.id).limit(limit)
+    return int(total or 0), [OverdueTask(*row) for row in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class StepFact:
+    """One round of a user or manual task of a case: when it became ready and when it ended."""
+
+    element_id: str
+    instance_id: str
+    state: str
+    ready_at: datetime
+    ended_at: datetime | None
+
+
+def steps_of_version(session: Session, where: CaseFilter, version_id: int, start: datetime,
+                     end: datetime) -> list[StepFact]:
+    """Task rounds of the cases running `version_id`: those completed in [start, end) and
+    those open now (ready: waiting for someone)."""
+    completed = (HumanTask.state == "completed") & (HumanTask.ended_at >= start) & (HumanTask.ended_at < end)
+    stmt = (where.apply(select(HumanTask.task_spec, HumanTask.instance_id, HumanTask.state, HumanTask.created_at,
+                               HumanTask.ended_at)
+                        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id))
+            .where(ProcessInstance.version_id == version_id, completed | HumanTask.state.in_(OVERDUE_STATES)))
+    return [StepFact(*row) for row in session.execute(stmt)]
+
+
+def process_versions(session: Session) -> list[tuple[str, int, str]]:
+    """(process key, version, name) of every deployed version, without their bundles."""
+    stmt = select(ProcessVersion.process_key, ProcessVersion.version, ProcessVersion.name)
+    return [tuple(row) for row in session.execute(stmt.order_by(ProcessVersion.process_key,
+                                                                 ProcessVersion.version.desc()))]

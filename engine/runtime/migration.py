@@ -41,6 +41,16 @@ def migrate_instance(runtime, change, version: int | None) -> None:
 
 
 def _refuse_if_steps_missing(instance_id, version, top_diff, sub_diffs) -> None:
+    missing, running = missing_steps(top_diff, sub_diffs)
+    if missing:
+        raise MigrationRefused(refusal_en(instance_id, version, missing, running), instance=instance_id,
+                               missing=missing, running=running,
+                               zh=refusal_zh(instance_id, version, missing, running))
+
+
+def missing_steps(top_diff, sub_diffs) -> tuple[list[str], list[str]]:
+    """The steps the instance has (done or open) that the new version lacks, and of those the
+    ones running now."""
     missing = sorted({t.task_spec.name for t in top_diff.removed})
     running = sorted({t.task_spec.name for t in top_diff.removed if t.has_state(RUNNING)})
     for sp_id, diff in sub_diffs.items():
@@ -48,10 +58,15 @@ def _refuse_if_steps_missing(instance_id, version, top_diff, sub_diffs) -> None:
             missing.append(f"subprocess of task {sp_id}")
         else:
             missing.extend(sorted({t.task_spec.name for t in diff.removed}))
-    if missing:
-        detail = f"; running there now: {', '.join(running)}" if running else ""
-        raise MigrationRefused(
-            f"instance {instance_id} cannot move to version {version}: steps missing there: "
-            f"{', '.join(missing)}{detail}", instance=instance_id, missing=missing, running=running,
-            zh=f"案件 {instance_id} 无法迁移到版本 {version}：该版本缺少以下步骤：{'、'.join(missing)}"
-               + (f"；其中正在进行的：{'、'.join(running)}" if running else ""))
+    return missing, running
+
+
+def refusal_en(instance_id, version, missing, running) -> str:
+    detail = f"; running there now: {', '.join(running)}" if running else ""
+    return (f"instance {instance_id} cannot move to version {version}: steps missing there: "
+            f"{', '.join(missing)}{detail}")
+
+
+def refusal_zh(instance_id, version, missing, running) -> str:
+    return (f"案件 {instance_id} 无法迁移到版本 {version}：该版本缺少以下步骤：{'、'.join(missing)}"
+            + (f"；其中正在进行的：{'、'.join(running)}" if running else ""))

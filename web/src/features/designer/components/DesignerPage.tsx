@@ -1,8 +1,31 @@
-import { Typography } from 'antd';
-import { useTranslation } from 'react-i18next';
+import { Route, Routes } from 'react-router';
 
-/** Placeholder until the page is built. */
+import { NotFoundPage } from '@/app/RouteError';
+
+import { ComparePage } from './ComparePage';
+import styles from './Designer.module.css';
+import { GuidePage } from './GuidePage';
+import { MigrationPage } from './MigrationPage';
+import { ProcessListPage } from './ProcessListPage';
+import { ProcessPage } from './ProcessPage';
+import { UploadPage } from './UploadPage';
+import { VersionPage } from './VersionPage';
+
+/** The designer's studio: its pages under /designer, each linkable. */
 export default function DesignerPage() {
-  const { t } = useTranslation();
-  return <Typography.Title level={2}>{t('nav.designer')}</Typography.Title>;
+  return (
+    <div className={styles.studio}>
+      <Routes>
+        <Route index element={<ProcessListPage />} />
+        <Route path="upload" element={<UploadPage />} />
+        <Route path="guide" element={<GuidePage />} />
+        <Route path="guide/:name" element={<GuidePage />} />
+        <Route path="processes/:key" element={<ProcessPage />} />
+        <Route path="processes/:key/versions/:version" element={<VersionPage />} />
+        <Route path="processes/:key/compare" element={<ComparePage />} />
+        <Route path="processes/:key/migrate" element={<MigrationPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </div>
+  );
 }

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from engine.reminders import send_deadline_reminders
+
 log = logging.getLogger(__name__)
 
 EXTENSION = "jiahe_timer_worker"
@@ -91,10 +93,12 @@ def run_pass(runtime, actor: str = "worker") -> tuple[int, int]:
 
 
 def one_pass(runtime, actor: str = "worker") -> Pass:
-    """Fire due timers, then deliver pending messages. Each half is guarded on its own, so a
-    broken timer neither stops message delivery nor the worker."""
+    """Fire due timers, deliver pending messages, then write the deadline reminders now due.
+    Each part is guarded on its own, so a broken timer neither stops the others nor the worker."""
     fired = _guarded("firing due timers", lambda: runtime.fire_due_timers(actor=actor))
     delivered = _guarded("delivering messages", runtime.deliver_messages)
+    # Deadline reminders fail on their own: a broken one holds up neither timers nor messages.
+    _guarded("sending deadline reminders", lambda: send_deadline_reminders(runtime))
     if fired or delivered:
         log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired or 0, delivered or 0)
     return Pass(fired or 0, delivered or 0, fired is None or delivered is None)

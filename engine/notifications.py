@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from engine.calendar import parse_duration
 from engine.errors import FieldError, ValidationFailed
 from engine.org import OrgChart
 from engine.store import repository as repo
@@ -37,6 +38,8 @@ class Rule:
     body: str
     when: Mapping[str, object] = field(default_factory=dict)
     urgent: bool = False
+    lead: timedelta | None = None  # task_due_soon: how long before the deadline
+    repeat: timedelta | None = None  # task_overdue: how often again until the task is done
 
     def matches(self, event: str, data: Mapping) -> bool:
         return event == self.event and all(data.get(k) == v for k, v in self.when.items())
@@ -54,7 +57,12 @@ class NotificationRules:
         if errors:
             raise ValidationFailed(f"{path}: invalid notification rules", errors, zh=f"{path}：通知规则有误")
         return cls(tuple(Rule(e["event"], tuple(e["to"]), e["title"], e["body"], e.get("when") or {},
-                              bool(e.get("urgent"))) for e in entries))
+                              bool(e.get("urgent")), _duration(e.get("lead")), _duration(e.get("repeat")))
+                         for e in entries))
+
+    def scheduled(self, event: str) -> Rule | None:
+        """The deadline rule for `event` (task_due_soon or task_overdue), if there is one."""
+        return next((rule for rule in self.rules if rule.event == event), None)
 
     def for_event(self, event: str, data: Mapping) -> list[Rule]:
         return [rule for rule in self.rules if rule.matches(event, data)]
@@ -66,12 +74,30 @@ def rule_errors(index: int, entry: object) -> list[FieldError]:
         return [FieldError(where, "needs event, to, title and body", "required", zh="须有 event、to、title 和 body")]
     errors = [FieldError(f"{where}.to", f"unknown recipient kind {kind!r}", "enum", zh=f"未知的接收人类型「{kind}」")
               for kind in entry["to"] if kind not in RECIPIENTS]
+    for key in ("lead", "repeat"):
+        if key in entry and not _valid_duration(entry[key]):
+            errors.append(FieldError(f"{where}.{key}", "must be a positive ISO 8601 duration such as PT24H",
+                                     "format", zh="应为正的 ISO 8601 时长，如 PT24H"))
+    if entry["event"] == "task_overdue" and not _valid_duration(entry.get("repeat")):
+        errors.append(FieldError(f"{where}.repeat", "an overdue reminder needs how often to repeat", "required",
+                                 zh="逾期督办须写明重复间隔 repeat"))
     for part in ("title", "body"):
         unknown = sorted(template_fields(entry[part]) - TEMPLATE_FIELDS)
         if unknown:
             errors.append(FieldError(f"{where}.{part}", f"template may not use {', '.join(unknown)}", "privacy",
                                      zh=f"模板不得使用字段：{'、'.join(unknown)}（只能使用案件编号、任务、期限等）"))
     return errors
+
+
+def _duration(value) -> timedelta | None:
+    return parse_duration(value) if value else None
+
+
+def _valid_duration(value) -> bool:
+    try:
+        return bool(value) and parse_duration(value) > timedelta(0)
+    except (ValueError, TypeError):
+        return False
 
 
 def template_fields(template: str) -> set[str]:
@@ -106,9 +132,15 @@ class Notifier:
         occasion.session.add_all(rows)
         return len(rows)
 
-    def _rows(self, occasion: Occasion, event: str, task_id: str | None, data: dict) -> list[Notification]:
+    def write_rule(self, occasion: Occasion, rule: Rule, task_id: str, data: dict) -> int:
+        rows = self._rows(occasion, rule.event, task_id, data, rules=[rule])
+        occasion.session.add_all(rows)
+        return len(rows)
+
+    def _rows(self, occasion: Occasion, event: str, task_id: str | None, data: dict,
+              rules: list[Rule] | None = None) -> list[Notification]:
         rows = []
-        for rule in self.rules.for_event(event, data):
+        for rule in self.rules.for_event(event, data) if rules is None else rules:
             task = _task_row(occasion, task_id)
             fields = _fields(occasion, task, data)
             # A person's task links to its page; any other step (a triage, an escalation) to the case.

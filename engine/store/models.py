@@ -353,3 +353,16 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+
+
+class TaskReminder(Base):
+    """Where an open task stands in its deadline reminders (临期提醒, 逾期督办): the next time
+    one is due and how many were sent. Workers move it on with a compare-and-set, so however
+    many run, each reminder is written once."""
+
+    __tablename__ = "task_reminder"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(16))  # due_soon | overdue
+    rounds: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime] = mapped_column(index=True)

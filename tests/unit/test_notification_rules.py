@@ -49,3 +49,11 @@ def test_an_unknown_recipient_kind_or_a_rule_without_templates_is_refused(tmp_pa
     with pytest.raises(ValidationFailed) as refused:
         NotificationRules.load(path)
     assert [e.field for e in refused.value.field_errors] == ["rules[0].to", "rules[1]"]
+
+
+def test_an_overdue_rule_needs_a_repeat_and_durations_must_be_iso(tmp_path):
+    path = _write(tmp_path, "rules:\n  - {event: task_overdue, to: [assignee], title: a, body: b}\n"
+                            "  - {event: task_due_soon, lead: tomorrow, to: [assignee], title: a, body: b}\n")
+    with pytest.raises(ValidationFailed) as refused:
+        NotificationRules.load(path)
+    assert [e.field for e in refused.value.field_errors] == ["rules[0].repeat", "rules[1].lead"]

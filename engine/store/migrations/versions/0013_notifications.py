@@ -1,4 +1,5 @@
-"""notifications: each user's in-app inbox, written with the change that caused it
+"""notifications: each user's in-app inbox, written with the change that caused it, and
+where each open task stands in its deadline reminders
 
 Revision ID: 0013
 Revises: 0012
@@ -29,8 +30,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_notification_inbox', 'notification', ['username', 'read_at', 'created_at'], unique=False)
+    op.create_table(
+        'task_reminder',
+        sa.Column('task_id', sa.String(length=36), nullable=False),
+        sa.Column('stage', sa.String(length=16), nullable=False),
+        sa.Column('rounds', sa.Integer(), nullable=False),
+        sa.Column('next_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('task_id'),
+    )
+    op.create_index(op.f('ix_task_reminder_next_at'), 'task_reminder', ['next_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_task_reminder_next_at'), table_name='task_reminder')
+    op.drop_table('task_reminder')
     op.drop_index('ix_notification_inbox', table_name='notification')
     op.drop_table('notification')

@@ -191,8 +191,8 @@ def history_stories(now: datetime, count: int = STORIES, seed: int = SEED) -> li
 
 def _story(rng: random.Random, number: int, now: datetime) -> Story:
     plot = rng.choices(PLOTS, [w for _, w, _ in PLOTS])[0]
-    # Red cases and neglected ones are recent: an office does not leave them for months.
-    recent = plot[0].startswith(("red_", "stalled_"))
+    # Neglected cases are recent: an office does not leave them for months.
+    recent = plot[0].startswith("stalled_")
     days_ago = rng.uniform(0.5, 30 if recent else HISTORY_DAYS)
     received = (now - timedelta(days=days_ago)).replace(microsecond=0)
     org_unit = rng.choice(sorted(GRID_WORKERS))
@@ -344,13 +344,58 @@ def _withdrawn(rng, unit):
             _outcome(rng, "withdrawn_by_party"), _feedback(rng)]
 
 
-def _red_reported(rng, unit):
-    # Red: no mediation; the police are told at once. The shelter referral and the safety plan
-    # are left to the people on duty (the newest of them stand open, some overdue).
-    return [_screen(rng, "red"), _accept(rng, "red"),
-            Act(_hours(rng, 0.1, 0.9), "report_to_police", "rights_officer", lambda at: {
-                "police_station": "和美镇派出所", "reported_at": _stamp(at), "warning_letter_issued": True,
-                "joint_actions": "派出所已出警"})]
+def _red_joint_handling(rng, unit):
+    # Red: never mediated. Police told within the hour, a shelter, a safety plan; the
+    # federation applies for a protection order for her and refers her to legal aid; then
+    # the outcome is recorded and told. The newest of these stand open somewhere on the way.
+    def h(low, high):
+        return _hours(rng, low, high)
+
+    court, station = "示范县人民法院", "和美镇派出所"
+    return [
+        _screen(rng, "red"), _accept(rng, "red"),
+        Act(h(0.1, 0.8), "report_to_police", "rights_officer", lambda at: {
+            "police_station": station, "reported_at": _stamp(at), "warning_letter_issued": True}),
+        Act(h(0.5, 3), "shelter_referral", "rights_officer", lambda at: {
+            "shelter_needed": True, "shelter_name": "县救助管理站", "admitted_at": _stamp(at)}),
+        Act(h(1, 12), "safety_plan", GRID_WORKERS[unit], lambda at: {"plan": "更换门锁；紧急时拨打110并联系网格员"}),
+        Act(h(0.5, 6), "accept_request", "lawyer", lambda at: {
+            "applied_by": "federation_on_behalf", "urgent": True, "requested_measures": ["no_violence", "no_contact"],
+            "court": court, "evidence": "派出所报警回执、告诫书、妇联求助记录", "safe_contact": "13800009999",
+            "current_shelter": "县救助管理站", "urgent_reason": "施暴人持刀威胁", "behalf_reason": "coerced"}),
+        Act(h(1, 4), "file_application", "lawyer", lambda at: {
+            "court": court, "filed_at": _stamp(at), "filing_no": "（2026）示0101民保令号", "filed_by": "孙律师"}),
+        Act(h(6, 20), "record_ruling", "lawyer", lambda at: {
+            "ruling": "granted", "ruled_at": _stamp(at), "ruling_no": "（2026）示0101民保令号",
+            "measures_granted": ["no_violence", "no_contact"], "valid_until": _day(at + timedelta(days=180))}),
+        Act(h(1, 6), "notify_police", "rights_officer", lambda at: {
+            "police_station": station, "delivered_at": _stamp(at), "officer": "王警官"}),
+        Act(h(0.5, 4), "notify_committee", GRID_WORKERS[unit], lambda at: {
+            "committee_name": "村民委员会", "delivered_at": _stamp(at), "contact_person": "村妇联主席"}),
+        Act(h(1, 8), "record_order_outcome", INTAKE_ACTOR,
+            lambda at: {"outcome_summary": "法院作出人身安全保护令，已送达派出所和村委会"}),
+        Act(h(1, 8), "feedback_to_victim", INTAKE_ACTOR, lambda at: {
+            "method": "in_person", "fed_back_at": _stamp(at), "party_satisfaction": "satisfied",
+            "safety_advice_given": True}),
+        Act(h(1, 20), "accept_referral", "lawyer", lambda at: {
+            "dv_victim": True, "exemption_category": "none", "aid_type": "civil_agency",
+            "aid_matter": "离婚纠纷诉讼代理", "dv_evidence": "公安机关家庭暴力告诫书一份"}),
+        Act(h(2, 20), "submit_application", "lawyer", lambda at: {
+            "legal_aid_centre": "示范县法律援助中心", "submitted_at": _stamp(at), "application_no": "FY-2026",
+            "materials_complete": True}),
+        Act(h(20, 60), "record_decision", "lawyer", lambda at: {
+            "aid_decision": "granted", "decided_at": _stamp(at), "decision_no": "县法援决〔2026〕号"}),
+        Act(h(4, 24), "assign_lawyer", "lawyer", lambda at: {
+            "lawyer_name": "孙律师", "law_firm": "示范县和美律师事务所", "assigned_at": _stamp(at),
+            "lawyer_contact": "0351-5550123"}),
+        Act(h(1, 8), "record_aid_outcome", INTAKE_ACTOR, lambda at: {"outcome_summary": "免予经济困难审查，给予法律援助"}),
+        Act(h(1, 20), "feedback_to_applicant", INTAKE_ACTOR, lambda at: {
+            "method": "phone", "fed_back_at": _stamp(at), "party_satisfaction": "satisfied"}),
+        Act(h(2, 30), "record_outcome", INTAKE_ACTOR, lambda at: {
+            "outcome": "referred_to_police", "outcome_summary": "移交公安处理，法院已作出人身安全保护令，法律援助中心指派律师",
+            "referral_target": station}),
+        _feedback(rng),
+    ]
 
 
 def _stalled_before_feedback(rng, unit):
@@ -368,6 +413,6 @@ PLOTS: tuple[tuple[str, int, Callable], ...] = (
     ("orange_at_town", 10, _orange_at_town),
     ("not_accepted", 6, _not_accepted),
     ("withdrawn", 6, _withdrawn),
-    ("red_reported:domestic_violence", 4, _red_reported),
+    ("red_joint_handling:domestic_violence", 5, _red_joint_handling),
     ("stalled_before_feedback", 6, _stalled_before_feedback),
 )

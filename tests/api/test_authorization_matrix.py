@@ -143,6 +143,20 @@ def logout(env, target, user) -> dict:
     return {"headers": {"Authorization": f"Bearer {env.login(user)}"}} if user else {}
 
 
+def own_notification(env, target, user) -> dict:
+    """One of her own notifications (none for the caller without a token: any id then)."""
+    from engine.store.models import Notification
+
+    if user is None:
+        return {"url": "/notifications/987654/read"}
+    with env.services.store.write() as session:
+        note = Notification(username=user, kind="task_ready", title="新待办", body="JH", link="/tasks",
+                            created_at=env.clock.now())
+        session.add(note)
+        session.flush()
+        return {"url": f"/notifications/{note.id}/read"}
+
+
 def complete(env, target, user) -> dict:
     return {"json": {"data": target.task.done}}
 
@@ -156,6 +170,12 @@ def shipped_project() -> dict[str, bytes]:
     paths = [*sorted((ROOT / "processes" / "bpmn").iterdir()), *sorted((ROOT / "forms").glob("*.json")),
              ROOT / "processes" / "catalog.yaml"]
     return {p.name: p.read_bytes() for p in paths}
+
+
+def trial_upload() -> dict:
+    sent = upload({"petition.bpmn": (ROOT / "processes" / "bpmn" / "petition.bpmn").read_bytes()})
+    sent["data"]["scenarios"] = "petition/not_accepted"
+    return sent
 
 
 def new_user(env, target, user) -> dict:
@@ -219,6 +239,14 @@ ROWS = [
     Row("GET", "/org-units", LOGGED_IN),
     Row("GET", "/catalog", LOGGED_IN),
 
+    # -- the inbox: her own notifications only (another's id is 404: tests/api/test_notifications.py)
+    Row("GET", "/notifications", LOGGED_IN),
+    Row("GET", "/notifications/state", LOGGED_IN),
+    Row("GET", "/notifications/stream", LOGGED_IN,
+        send=lambda env, target, user: {"url": "/notifications/stream", "query": {"seconds": 0}}),
+    Row("POST", "/notifications/{notification_id}/read", LOGGED_IN, send=own_notification),
+    Row("POST", "/notifications/read-all", LOGGED_IN),
+
     # -- cases
     Row("POST", "/cases", Rule(ok=201, gate=INTAKE_ROLES, sees=INTAKE_ROLES), target="unit", send=register_case),
     # The list is filtered to her jurisdiction (a designer's is empty), so it answers everyone.
@@ -276,6 +304,14 @@ ROWS = [
         send=lambda env, target, user: {"query": {"org_unit": target.unit, "report": "summary"}}),
     Row("GET", "/reports/export.csv", REPORT, target="unit",
         send=lambda env, target, user: {"query": {"org_unit": target.unit, "report": "cases"}}),
+    # The cockpit (驾驶舱): the cases behind a figure, tasks nearing their deadline, the heatmap.
+    Row("GET", "/reports/cases", REPORT, target="unit",
+        send=lambda env, target, user: {"query": {"org_unit": target.unit, "figure": "received"}}),
+    Row("GET", "/reports/due-soon", REPORT, target="unit", send=org_unit_query),
+    Row("GET", "/reports/heatmap", REPORT, target="unit", send=org_unit_query),
+    # 催办 is a supervisor's (engine/report_warnings.py): other roles are refused whatever the task.
+    Row("POST", "/tasks/{task_id}/remind", Rule(gate=SUPERVISION, sees=SUPERVISION), target="task",
+        send=body(message="请尽快办理")),
 
     # -- process design: designers and admins; anyone logged in reads a start form
     Row("GET", "/processes", Rule(gate=DESIGNERS)),
@@ -286,6 +322,21 @@ ROWS = [
         send=lambda env, target, user: upload({"catalog.yaml": (ROOT / "processes" / "catalog.yaml").read_bytes()})),
     # The shipped files are the latest version already: nothing new is deployed.
     Row("POST", "/processes/deploy", Rule(gate=DESIGNERS), send=lambda env, target, user: upload(shipped_project())),
+    # The designer's studio. Rolling back to the latest version's files changes nothing; the
+    # migration and the trial name nothing outside her units (cases she does not see are refused
+    # one by one in the answer), and the trial runs one short petition scenario.
+    Row("GET", "/processes/{key}/versions", Rule(gate=DESIGNERS),
+        send=lambda env, target, user: {"url": "/processes/dispute_case/versions"}),
+    Row("GET", "/processes/{key}/diff", Rule(gate=DESIGNERS),
+        send=lambda env, target, user: {"url": "/processes/dispute_case/diff", "query": {"from": 1, "to": 2}}),
+    Row("POST", "/processes/{key}/rollback", Rule(gate=DESIGNERS),
+        send=lambda env, target, user: {"url": "/processes/dispute_case/rollback", "json": {"version": 2}}),
+    Row("GET", "/processes/{key}/migration-preview", Rule(gate=DESIGNERS),
+        send=lambda env, target, user: {"url": "/processes/dispute_case/migration-preview"}),
+    Row("POST", "/processes/{key}/migrate", Rule(gate=DESIGNERS),
+        send=lambda env, target, user: {"url": "/processes/dispute_case/migrate", "json": {"case_ids": []}}),
+    Row("POST", "/processes/test", Rule(gate=DESIGNERS), send=lambda env, target, user: trial_upload()),
+    Row("GET", "/guides/{name}", LOGGED_IN, send=lambda env, target, user: {"url": "/guides/scenarios"}),
 
     # -- administration: admins, within their units; a unit named in a body answers 422
     Row("GET", "/admin/users", Rule(gate=ADMINS)),
@@ -300,6 +351,7 @@ ROWS = [
         send=new_unit),
     Row("PATCH", "/admin/org-units/{unit_id}", ADMIN, target="unit", send=same_name),
     Row("POST", "/admin/org/import", Rule(gate=ADMINS, sees=ADMINS, outside=422), target="unit", send=org_file),
+    Row("GET", "/admin/org/export", Rule(gate=ADMINS)),
 ]
 
 # Where the code does not follow the rule a row states: the rule stays and the cell becomes a

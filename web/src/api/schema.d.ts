@@ -126,6 +126,51 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/admin/org/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your part of the organisation as an org file, to keep or to import again (it changes
+         *     nothing: units and users re-import as they are). It holds no passwords, only their
+         *     hashes are stored: importing it keeps the password of a user who exists, and a user new
+         *     to the importing database has none and cannot log in until an admin sets one (PATCH
+         *     /admin/users/{username}). The active flag is not in the format either.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the org file: your units and the users who hold a membership there */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/org/import": {
         parameters: {
             query?: never;
@@ -1276,6 +1321,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guides/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** The Markdown of a guide (designer-guide, operator-guide, scenarios). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuideOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/processes": {
         parameters: {
             query?: never;
@@ -1354,6 +1444,232 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first, with the unread count. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    per_page?: number;
+                    /** @description 只列未读 */
+                    unread?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxPageOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every unread notification of mine read. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MarkedOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unread count and the newest notification's id: what the bell shows. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxStateOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: an `inbox` event with {unread, newest} now and whenever they change;
+         *     a comment line as heartbeat. The stream ends after `seconds` (at most
+         *     NOTIFICATION_STREAM_SECONDS, default 300) and the browser's EventSource reconnects, so no
+         *     connection is held for ever.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 多少秒后结束（0：只发当前状态）；不超过服务器的上限 */
+                    seconds?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read (reading it twice changes nothing). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notification_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1540,6 +1856,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/processes/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the scenario files of the uploaded processes against the uploaded files (the rest as
+         *     deployed) on a throwaway database; 422 with the findings when the files have lint errors,
+         *     409 while another trial runs.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["TrialUploadIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrialOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/processes/{key}": {
         parameters: {
             query?: never;
@@ -1568,6 +1935,261 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ProcessDetailOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{key}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * What changed from version `from` to version `to`: elements, sequence flows, form
+         *     fields and DMN rules added, removed or changed (each change with old and new).
+         */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VersionDiffOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{key}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the chosen cases to the latest version, each in its own transaction; a case that
+         *     cannot move is refused with the reason and the others still move.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CaseMigrationIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseMigrationOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{key}/migration-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The open cases (in the caller's units) on older versions, and whether each could move to
+         *     the latest version; nothing is changed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MigrationPreviewOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{key}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deploy an earlier version's files again as the new latest version: new cases start on
+         *     it, running cases stay on theirs, history is kept, and the audit trail names the roll back.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RollbackIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RollbackOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{key}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Every version, newest first: when and by whom it was deployed, whether it is the
+         *     latest, and how many cases run on it (running, suspended, incident) and ever did.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProcessVersionsOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1809,6 +2431,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cases behind a figure: its total equals the figure. Facts and labels only, no
+         *     names, addresses, phones or narratives.
+         */
+        get: {
+            parameters: {
+                query: {
+                    page?: number;
+                    per_page?: number;
+                    /** @description 只统计该单位及其下级（须在本人管辖内，否则 404） */
+                    org_unit?: string | null;
+                    /** @description 只统计该流程，如 dispute_case */
+                    process?: string | null;
+                    /** @description 起（含）：日期按北京时间的自然日；缺省为本月 */
+                    from?: string | null;
+                    /** @description 止（不含） */
+                    to?: string | null;
+                    /** @description 哪个数字：received 期内收件；group 某分组（group_by + key）；commitment 某项承诺（key + part）；closed 期内结案；resolved 期内化解；cycle 某处置层级的结案（key=层级）；open_high_risk 未结的红橙案件（不限统计期） */
+                    figure: "received" | "group" | "commitment" | "closed" | "resolved" | "cycle" | "open_high_risk";
+                    /** @description 分组值、承诺 key 或层级；空字符串表示缺失值（如未评估） */
+                    key?: string | null;
+                    /** @description 承诺的哪一部分：cases 分母、kept 分子、not_kept 未做到、late 逾期 */
+                    part?: "cases" | "kept" | "not_kept" | "late" | null;
+                    group_by?: "channel" | "dispute_type" | "level" | "risk_colour" | "org_unit" | "month" | "status" | "outcome" | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FigureCasesPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/commitments": {
         parameters: {
             query?: never;
@@ -1816,7 +2500,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 有来必受、有受必理、有理必果、有果必公: rates with numerators, denominators and definitions. */
+        /**
+         * 有来必受、有受必理、有理必果、有果必公: rates with numerators, denominators and definitions;
+         *     with breakdown=org_unit, the same for each unit one level down (drill-down).
+         */
         get: {
             parameters: {
                 query?: {
@@ -1828,6 +2515,8 @@ export interface paths {
                     from?: string | null;
                     /** @description 止（不含） */
                     to?: string | null;
+                    /** @description org_unit：另按下一级单位逐个给出四项承诺（逐级下钻） */
+                    breakdown?: "org_unit" | null;
                 };
                 header?: never;
                 path?: never;
@@ -1842,6 +2531,53 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CommitmentsOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/due-soon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open tasks whose legal deadline falls within the next `within_days` days, with its basis. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 只统计该单位及其下级（须在本人管辖内，否则 404） */
+                    org_unit?: string | null;
+                    /** @description 只统计该流程，如 dispute_case */
+                    process?: string | null;
+                    within_days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DueSoonOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1946,6 +2682,61 @@ export interface paths {
                     };
                     content: {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per step of a process version: cases that passed it in the period, cases waiting there
+         *     now, and wait times; with the BPMN to draw it on.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 只统计该单位及其下级（须在本人管辖内，否则 404） */
+                    org_unit?: string | null;
+                    /** @description 只统计该流程，如 dispute_case */
+                    process?: string | null;
+                    /** @description 起（含）：日期按北京时间的自然日；缺省为本月 */
+                    from?: string | null;
+                    /** @description 止（不含） */
+                    to?: string | null;
+                    /** @description 流程版本，缺省为最新版本 */
+                    version?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HeatmapOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2503,6 +3294,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 催办: a `reminded` event on the case and a comment on the task, together (404 outside
+         *     her jurisdiction, 409 once the task is no longer open).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RemindIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReminderOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}/unclaim": {
         parameters: {
             query?: never;
@@ -2691,6 +3536,12 @@ export interface components {
             process: string;
             status: string;
         };
+        CaseMigrationIn: {
+            case_ids: string[];
+        };
+        CaseMigrationOut: {
+            results: components["schemas"]["MigrationOutcomeOut"][];
+        };
         CaseOut: {
             /** @description whether she may read sensitive fields (and reveal them) */
             can_reveal: boolean;
@@ -2761,6 +3612,8 @@ export interface components {
             denominator: number;
             key: string;
             label: string;
+            /** @description 有逾期记录的案件数（part=late 列出的案件） */
+            late_cases: number;
             numerator: number;
             on_time: components["schemas"]["RatioOut"];
             /** @description 0–1，保留4位；分母为0时为 null */
@@ -2773,6 +3626,8 @@ export interface components {
             org_units: components["schemas"]["UnitOut"][];
             period: components["schemas"]["PeriodOut"];
             process: string | null;
+            /** @description breakdown=org_unit 时：下一级各单位的四项承诺 */
+            units: components["schemas"]["UnitCommitmentsOut"][];
         };
         CycleStatsOut: {
             count: number;
@@ -2813,6 +3668,49 @@ export interface components {
             /** @description completed, active, overdue or incident (the most urgent) */
             state: string;
         };
+        DueSoonItemOut: {
+            assignee: string | null;
+            case_id: string;
+            case_no: string | null;
+            deadline_basis: string | null;
+            /** Format: date-time */
+            due_at: string;
+            hours_left: number;
+            org_unit: string | null;
+            org_unit_name: string;
+            priority: number;
+            risk_colour: string | null;
+            risk_colour_label: string;
+            role: string | null;
+            role_label: string | null;
+            task: string;
+            task_id: string;
+            title: string;
+        };
+        DueSoonOut: {
+            /** Format: date-time */
+            as_of: string;
+            definition: string;
+            items: components["schemas"]["DueSoonItemOut"][];
+            org_units: components["schemas"]["UnitOut"][];
+            period: components["schemas"]["PeriodOut"];
+            process: string | null;
+            total: number;
+            within_days: number;
+        };
+        ElementChangeOut: {
+            changes: components["schemas"]["FactChangeOut"][];
+            id: string;
+            name: string;
+            process: string;
+            type: string;
+        };
+        EntryChangeOut: {
+            changes: components["schemas"]["FactChangeOut"][];
+            /** @description a form field's path, or a DMN rule's id */
+            id: string;
+            label: string;
+        };
         ErrorBodyOut: {
             /** @description stable, in English, e.g. validation_failed */
             code: string;
@@ -2843,11 +3741,56 @@ export interface components {
             task: string | null;
             type: string;
         };
+        FactChangeOut: {
+            /** @description name, type, lane, timer, documentation, condition, property:<name>, when:<input>, then:<output>, ... */
+            field: string;
+            /** @description null: the fact is gone */
+            new: unknown;
+            /** @description null: the fact is new */
+            old: unknown;
+        };
         FieldErrorOut: {
             /** @description dotted path, e.g. data.parties.0.phone, or a header name */
             field?: string;
             message?: string;
             validator?: string;
+        };
+        FigureCaseOut: {
+            case_id: string;
+            case_no: string | null;
+            channel: string | null;
+            channel_label: string;
+            /** Format: date-time */
+            created_at: string;
+            dispute_type: string | null;
+            dispute_type_label: string;
+            /** Format: date-time */
+            ended_at: string | null;
+            level: number | null;
+            level_label: string;
+            org_unit: string | null;
+            org_unit_name: string;
+            outcome: string | null;
+            outcome_label: string;
+            risk_colour: string | null;
+            risk_colour_label: string;
+            status: string;
+            status_label: string;
+        };
+        FigureCasesPage: {
+            /** Format: date-time */
+            as_of: string;
+            figure: string;
+            group_by: string | null;
+            items: components["schemas"]["FigureCaseOut"][];
+            key: string | null;
+            org_units: components["schemas"]["UnitOut"][];
+            page: number;
+            part: string | null;
+            per_page: number;
+            period: components["schemas"]["PeriodOut"];
+            process: string | null;
+            total: number;
         };
         FindingOut: {
             code: string;
@@ -2880,12 +3823,61 @@ export interface components {
             key: unknown;
             label: string;
         };
+        GroupedChangesOut: {
+            added: components["schemas"]["ElementChangeOut"][];
+            changed: components["schemas"]["ElementChangeOut"][];
+            removed: components["schemas"]["ElementChangeOut"][];
+        };
+        GuideOut: {
+            markdown: string;
+            name: string;
+        };
+        HeatElementOut: {
+            /** @description 期内在此办结的任务数（多轮各计一次） */
+            completions: number;
+            element_id: string;
+            kind: string;
+            median_hours: number | null;
+            name: string;
+            p90_hours: number | null;
+            /** @description 期内在此办结过任务的案件数 */
+            passed: number;
+            /** @description 此刻在此等待的案件数 */
+            waiting: number;
+            waiting_max_hours: number | null;
+            waiting_median_hours: number | null;
+        };
+        HeatmapOut: {
+            /** Format: date-time */
+            as_of: string;
+            bpmn: string;
+            definition: string;
+            elements: components["schemas"]["HeatElementOut"][];
+            name: string;
+            org_units: components["schemas"]["UnitOut"][];
+            period: components["schemas"]["PeriodOut"];
+            process: string | null;
+            processes: components["schemas"]["ProcessChoiceOut"][];
+            version: number;
+            versions: number[];
+        };
         ImportSummaryOut: {
             memberships_added: number;
             units_added: number;
             units_updated: number;
             users_added: number;
             users_updated: number;
+        };
+        InboxPageOut: {
+            items: components["schemas"]["NotificationOut"][];
+            page: number;
+            per_page: number;
+            total: number;
+            unread: number;
+        };
+        InboxStateOut: {
+            newest: number | null;
+            unread: number;
         };
         IncidentOut: {
             /** Format: date-time */
@@ -2909,6 +3901,9 @@ export interface components {
             password: string;
             username: string;
         };
+        MarkedOut: {
+            marked: number;
+        };
         MeOut: {
             display_name: string;
             memberships: components["schemas"]["MembershipOut"][];
@@ -2927,9 +3922,56 @@ export interface components {
             /** @default null */
             version?: number | null;
         };
+        MigrationCandidateOut: {
+            can_move: boolean;
+            case_id: string;
+            case_no: string | null;
+            current_steps: components["schemas"]["StepOut"][];
+            missing_steps: components["schemas"]["StepOut"][];
+            org_unit: string | null;
+            /** @description why it cannot move, in the caller's language */
+            reason: string;
+            reason_en: string;
+            reason_zh: string;
+            status: string;
+            version: number;
+        };
+        MigrationOutcomeOut: {
+            case_id: string;
+            moved: boolean;
+            /** @description why it was refused, in the caller's language */
+            reason: string;
+            reason_en: string;
+            reason_zh: string;
+            version: number | null;
+        };
+        MigrationPreviewOut: {
+            cases: components["schemas"]["MigrationCandidateOut"][];
+            key: string;
+            latest_version: number;
+            /** @description open cases on older versions; at most 200 are listed */
+            total: number;
+        };
         NamedOut: {
             key: string;
             name: string;
+        };
+        NotificationOut: {
+            body: string;
+            case_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            /** @description 引起通知的审计事件类型，如 task_ready、reminded */
+            kind: string;
+            /** @description 网页内的去处：/tasks/{id} 或 /cases/{id} */
+            link: string;
+            /** Format: date-time */
+            read_at: string | null;
+            task_id: string | null;
+            title: string;
+            /** @description 红色预警：免打扰时段也送达 */
+            urgent: boolean;
         };
         OptionalReasonIn: {
             /** @default  */
@@ -2997,10 +4039,26 @@ export interface components {
             /** @description Total number of pages. */
             total_pages?: number;
         };
+        PartChangeOut: {
+            added: components["schemas"]["EntryChangeOut"][];
+            changed: components["schemas"]["EntryChangeOut"][];
+            file: string;
+            /** @description the decision's id (decision tables) */
+            id: string;
+            name: string;
+            removed: components["schemas"]["EntryChangeOut"][];
+            /** @description added | removed | changed */
+            status: string;
+        };
         PeriodOut: {
             from: string;
             timezone: string;
             to: string;
+        };
+        ProcessChoiceOut: {
+            key: string;
+            name: string;
+            versions: number[];
         };
         ProcessDetailOut: {
             key: string;
@@ -3017,6 +4075,13 @@ export interface components {
             name: string;
             /** @description newest first */
             versions: components["schemas"]["VersionOut"][];
+        };
+        ProcessVersionsOut: {
+            key: string;
+            latest_version: number;
+            name: string;
+            /** @description newest first */
+            versions: components["schemas"]["VersionFactsOut"][];
         };
         ProjectUploadIn: {
             files?: string[];
@@ -3071,6 +4136,21 @@ export interface components {
         ReasonIn: {
             reason: string;
         };
+        RemindIn: {
+            /** @description 催办内容，留在任务的留言中并记入案件审计 */
+            message: string;
+        };
+        ReminderOut: {
+            assignee: string | null;
+            /** Format: date-time */
+            at: string;
+            case_id: string;
+            comment_id: number;
+            message: string;
+            reminded_by: string;
+            reminded_by_name: string;
+            task_id: string;
+        };
         ResolutionOut: {
             closed_means: string;
             definition: string;
@@ -3097,6 +4177,20 @@ export interface components {
             values: {
                 [key: string]: unknown;
             };
+        };
+        RollbackIn: {
+            version: number;
+        };
+        RollbackOut: {
+            /** @description false when the latest version has those files already */
+            created: boolean;
+            /** @description the version whose files were deployed again */
+            from_version: number;
+            key: string;
+            /** @description the latest version before the roll back */
+            replaced_version: number;
+            /** @description the new latest version */
+            version: number;
         };
         SatisfactionOut: {
             counts: components["schemas"]["GroupOut"][];
@@ -3132,6 +4226,10 @@ export interface components {
             ui_schema: {
                 [key: string]: unknown;
             } | null;
+        };
+        StepOut: {
+            id: string;
+            name: string;
         };
         SummaryOut: {
             /** Format: date-time */
@@ -3312,6 +4410,43 @@ export interface components {
             token: string;
             username: string;
         };
+        TrialOut: {
+            /** @description every scenario ran and passed */
+            passed: boolean;
+            /** @description the uploaded processes */
+            processes: string[];
+            scenarios: components["schemas"]["TrialScenarioOut"][];
+            /** @description scenarios left out by the limits */
+            skipped: string[];
+        };
+        TrialScenarioOut: {
+            duration: number;
+            file: string;
+            message: string;
+            name: string;
+            passed: boolean;
+            process: string;
+            steps: components["schemas"]["TrialStepOut"][];
+        };
+        TrialStepOut: {
+            index: number;
+            label: string;
+            message: string;
+            /** @description passed | failed | not_run */
+            status: string;
+        };
+        TrialUploadIn: {
+            files?: string[];
+            /** @description file names (or process/file) of the scenarios to run; default: every scenario of the uploaded processes */
+            scenarios?: string[];
+        };
+        UnitCommitmentsOut: {
+            commitments: components["schemas"]["CommitmentOut"][];
+            has_children: boolean;
+            level: string | null;
+            name: string;
+            org_unit: string;
+        };
         UnitOut: {
             id: string;
             name: string;
@@ -3339,6 +4474,37 @@ export interface components {
             active?: boolean;
             display_name?: string;
             password?: string;
+        };
+        VersionCasesOut: {
+            incident: number;
+            /** @description running + suspended + incident */
+            open: number;
+            running: number;
+            suspended: number;
+            /** @description every case ever started on the version */
+            total: number;
+        };
+        VersionDiffOut: {
+            decisions: components["schemas"]["PartChangeOut"][];
+            elements: components["schemas"]["GroupedChangesOut"];
+            flows: components["schemas"]["GroupedChangesOut"];
+            forms: components["schemas"]["PartChangeOut"][];
+            from: number;
+            key: string;
+            /** @description nothing differs */
+            same: boolean;
+            to: number;
+        };
+        VersionFactsOut: {
+            cases: components["schemas"]["VersionCasesOut"];
+            content_hash: string;
+            /** Format: date-time */
+            deployed_at: string;
+            deployed_by: string;
+            latest: boolean;
+            /** @description the earliest version with the same files (a roll back or a redeploy repeats one) */
+            same_as_version: number | null;
+            version: number;
         };
         VersionOut: {
             content_hash: string;

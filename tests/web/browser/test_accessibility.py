@@ -52,7 +52,7 @@ SCANS = {
     "login": Scan(None, lambda s: "/login", lambda p: expect(p.get_by_role("button", name="登录")).to_be_visible()),
     # grid_a1's offered tasks show risk colours and a deadline close at hand (warning colour).
     "tasks": Scan("grid_a1", lambda s: "/tasks?tab=group",
-                  lambda p: expect(p.get_by_role("link", name="网格员现场调解")).to_be_visible()),
+                  lambda p: expect(p.get_by_role("link", name="网格员现场调解").first).to_be_visible()),
     "task": Scan("mediator_a", lambda s: f"/tasks/{_task_id(s)}",
                  lambda p: expect(p.get_by_role("button", name="提交")).to_be_visible()),
     "cases": Scan("clerk", lambda s: "/cases",

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from engine.clock import ManualClock
 from engine.demo import CHINA, INTAKE_ACTOR, PROCESS, _intake, _screening
+from engine.errors import Conflict
 from engine.runtime.runtime import Runtime
 from engine.store import Store
 from engine.store import repository as repo
@@ -124,7 +125,9 @@ class _Player:
             self.runtime.fire_due_timers(actor="timer")
             with self.runtime.store.read() as session:
                 self.next_timer = repo.earliest_timer_due(session)
-            self.views = {n: None for n in self.views}  # a timer may have moved any of them
+            # Only the cases whose timer was due can have moved.
+            self.views = {n: None if v is None or (v.next_due_at is not None and v.next_due_at <= at) else v
+                          for n, v in self.views.items()}
 
     def register(self, story: Story) -> None:
         data = {"channel": story.channel, **story.intake,
@@ -139,11 +142,16 @@ class _Player:
         del self.views[story.number]
 
     def act(self, story: Story, act: Act) -> bool:
-        view = self.views[story.number]
-        task = _ready(view, act.task) if view is not None else None
-        if task is None:
-            view = self.views[story.number] = self.runtime.instance(self.case_ids[story.number])
-            task = _ready(view, act.task)
+        cached = self.views[story.number]
+        task = _ready(cached, act.task) if cached is not None else None
+        if task is not None:
+            try:
+                self._saw(story, self.runtime.complete(task.id, act.data(self.clock.now()), actor=act.who))
+                return True
+            except Conflict:  # the remembered task moved on meanwhile: look again
+                pass
+        fresh = self.views[story.number] = self.runtime.instance(self.case_ids[story.number])
+        task = _ready(fresh, act.task)
         if task is None:
             return False
         self._saw(story, self.runtime.complete(task.id, act.data(self.clock.now()), actor=act.who))

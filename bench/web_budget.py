@@ -191,7 +191,7 @@ def task_list_downloads(browser, base: str, state: dict) -> tuple[NetworkLog, li
     page.goto("/tasks", wait_until="commit")
     expect(page.get_by_role("tab", name="我的待办")).to_contain_text("0", timeout=TIMEOUT_MS)
     page.get_by_role("tab", name="待认领").click()
-    expect(page.get_by_role("link", name="网格员现场调解")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("link", name="网格员现场调解").first).to_be_visible(timeout=TIMEOUT_MS)
     usable = time.perf_counter() - started
     before_usable = NetworkLog(list(log.downloads), list(log.requested))
     page.wait_for_load_state("networkidle")

@@ -4,12 +4,6 @@ import dayjs from 'dayjs';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
-import adminEn from '@/features/admin/locales/en.json';
-import adminZh from '@/features/admin/locales/zh-CN.json';
-import dashboardEn from '@/features/dashboard/locales/en.json';
-import dashboardZh from '@/features/dashboard/locales/zh-CN.json';
-import designerEn from '@/features/designer/locales/en.json';
-import designerZh from '@/features/designer/locales/zh-CN.json';
 import en from '@/locales/en.json';
 import zhCN from '@/locales/zh-CN.json';
 
@@ -39,15 +33,8 @@ i18n.on('languageChanged', (language) => {
   if (typeof document !== 'undefined') document.documentElement.lang = language;
 });
 
-// The cockpit, the studio and administration keep their words beside their code, under one
-// top-level key each, so that t('dashboard.…') reads the same as the shared keys.
-export const RESOURCES = {
-  'zh-CN': { translation: { ...zhCN, dashboard: dashboardZh, designer: designerZh, admin: adminZh } },
-  en: { translation: { ...en, dashboard: dashboardEn, designer: designerEn, admin: adminEn } },
-};
-
 void i18n.use(initReactI18next).init({
-  resources: RESOURCES,
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
   lng: preferredLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
@@ -55,3 +42,12 @@ void i18n.use(initReactI18next).init({
 });
 
 export default i18n;
+
+/**
+ * The cockpit, the studio and administration keep their words beside their code, in their own
+ * lazy chunk (a phone opening its task list never downloads them), under one top-level key
+ * each, so that t('dashboard.…') reads like the shared keys. Called when the page's module loads.
+ */
+export function addPageWords(page: string, words: Record<Language, object>): void {
+  for (const language of LANGUAGES) i18n.addResourceBundle(language, 'translation', { [page]: words[language] }, true, true);
+}

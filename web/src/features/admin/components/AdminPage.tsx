@@ -4,10 +4,15 @@ import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
 
 import { useCurrentUser } from '@/features/auth/api/session';
 import { ADMIN_ROLES, holdsAnyRole } from '@/features/auth/lib/roles';
+import { addPageWords } from '@/lib/i18n';
 
+import adminEn from '../locales/en.json';
+import adminZh from '../locales/zh-CN.json';
 import { ImportExportTab } from './ImportExportTab';
 import { OrgTab } from './OrgTab';
 import { UsersTab } from './UsersTab';
+
+addPageWords('admin', { 'zh-CN': adminZh, en: adminEn });
 
 const TABS = ['users', 'org', 'import'] as const;
 

@@ -8,15 +8,20 @@ import { useSearchParams } from 'react-router';
 import { useOrgUnits } from '@/features/cases/api/cases';
 import { errorMessage } from '@/lib/error-message';
 import { orgTree } from '@/lib/org-tree';
+import { addPageWords } from '@/lib/i18n';
 
 import { downloadReport, type ExportFormat, type ExportReport } from '../api/reports';
 import { dayAfter, lastDay, readFilters, writeFilters, type CockpitFilters } from '../lib/filters';
+import dashboardEn from '../locales/en.json';
+import dashboardZh from '../locales/zh-CN.json';
 import { Commitments } from './Commitments';
 import styles from './Dashboard.module.css';
 import { FigureDrawer, type PickedFigure } from './FigureDrawer';
 import { Heatmap } from './Heatmap';
 import { Statistics } from './Statistics';
 import { Warnings } from './Warnings';
+
+addPageWords('dashboard', { 'zh-CN': dashboardZh, en: dashboardEn });
 
 /** 驾驶舱: warnings first, then the four commitments, the statistics and the process heatmap. */
 export default function DashboardPage() {

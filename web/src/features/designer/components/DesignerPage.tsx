@@ -1,7 +1,10 @@
 import { Route, Routes } from 'react-router';
 
 import { NotFoundPage } from '@/app/RouteError';
+import { addPageWords } from '@/lib/i18n';
 
+import designerEn from '../locales/en.json';
+import designerZh from '../locales/zh-CN.json';
 import { ComparePage } from './ComparePage';
 import styles from './Designer.module.css';
 import { GuidePage } from './GuidePage';
@@ -10,6 +13,8 @@ import { ProcessListPage } from './ProcessListPage';
 import { ProcessPage } from './ProcessPage';
 import { UploadPage } from './UploadPage';
 import { VersionPage } from './VersionPage';
+
+addPageWords('designer', { 'zh-CN': designerZh, en: designerEn });
 
 /** The designer's studio: its pages under /designer, each linkable. */
 export default function DesignerPage() {

@@ -1,14 +1,13 @@
 import { BellOutlined } from '@ant-design/icons';
-import { Badge, Button, Drawer, Empty, List, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useState } from 'react';
+import { Badge, Button } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
 
-import { PageError } from '@/components/PageError';
-
-import { type Notification, useInbox, useInboxState, useMarkAllRead, useMarkRead } from '../api/inbox';
+import { useInboxState } from '../api/inbox';
 import { badgeCount } from '../lib/stream';
+
+// The inbox's list and drawer load on the first click: every page shows the bell, few open it.
+const InboxDrawer = lazy(() => import('./InboxDrawer'));
 
 /**
  * The 通知 button of every staff page's header (UI.md): the unread count, live, and the inbox
@@ -17,6 +16,7 @@ import { badgeCount } from '../lib/stream';
 export function NotificationBell({ className }: { className?: string }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  const [opened, setOpened] = useState(false);
   const state = useInboxState();
   const unread = state.data?.unread ?? 0;
   return (
@@ -27,57 +27,17 @@ export function NotificationBell({ className }: { className?: string }) {
           className={className}
           icon={<BellOutlined />}
           aria-label={unread ? t('notifications.buttonUnread', { count: unread }) : t('notifications.button')}
-          onClick={() => setOpen(true)}
+          onClick={() => {
+            setOpened(true);
+            setOpen(true);
+          }}
         />
       </Badge>
-      <Drawer title={t('notifications.title')} placement="right" width="min(400px, 100vw)" open={open} onClose={() => setOpen(false)} extra={<MarkAllRead disabled={!unread} />}>
-        {open && <InboxList onOpened={() => setOpen(false)} />}
-      </Drawer>
-    </>
-  );
-}
-
-function MarkAllRead({ disabled }: { disabled: boolean }) {
-  const { t } = useTranslation();
-  const markAll = useMarkAllRead();
-  return (
-    <Button size="small" disabled={disabled} loading={markAll.isPending} onClick={() => markAll.mutate()}>
-      {t('notifications.markAllRead')}
-    </Button>
-  );
-}
-
-function InboxList({ onOpened }: { onOpened: () => void }) {
-  const { t } = useTranslation();
-  const inbox = useInbox(true);
-  const markRead = useMarkRead();
-  const navigate = useNavigate();
-  if (inbox.error) return <PageError error={inbox.error} />;
-  const open = (note: Notification) => {
-    if (note.id !== undefined && !note.read_at) markRead.mutate(note.id);
-    onOpened();
-    if (note.link) navigate(note.link);
-  };
-  return (
-    <List
-      loading={inbox.isLoading}
-      dataSource={inbox.data?.items ?? []}
-      locale={{ emptyText: <Empty description={t('notifications.empty')} /> }}
-      renderItem={(note) => (
-        <List.Item>
-          <Button type="link" block onClick={() => open(note)} style={{ height: 'auto', padding: 0, textAlign: 'start', whiteSpace: 'normal' }}>
-            <Space direction="vertical" size={0} style={{ width: '100%' }}>
-              <Space wrap size={4}>
-                {note.urgent && <Tag color="red">{t('notifications.urgent')}</Tag>}
-                {!note.read_at && <Tag color="blue">{t('notifications.unread')}</Tag>}
-                <Typography.Text strong={!note.read_at}>{note.title}</Typography.Text>
-              </Space>
-              <Typography.Text type="secondary">{note.body}</Typography.Text>
-              <Typography.Text type="secondary">{dayjs(note.created_at).format('YYYY-MM-DD HH:mm')}</Typography.Text>
-            </Space>
-          </Button>
-        </List.Item>
+      {opened && (
+        <Suspense fallback={null}>
+          <InboxDrawer open={open} unread={unread} onClose={() => setOpen(false)} />
+        </Suspense>
       )}
-    />
+    </>
   );
 }

@@ -56,6 +56,11 @@ def create_app(config: dict | None = None, *, clock: Clock | None = None, store:
     return app
 
 
+def notify_config(cfg: dict, root: Path) -> Path:
+    """JIAHE_NOTIFY_CONFIG, else var/notify.yaml beside the database (absent: in-app only)."""
+    return Path(cfg.get("NOTIFY_CONFIG") or root / "var" / "notify.yaml")
+
+
 def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
     if store is None:
         store = Store(cfg.get("DATABASE_URL") or database_url_from_env())
@@ -64,7 +69,8 @@ def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
     charts = ChartCache(store, max_age=cfg.get("ORG_CHART_MAX_AGE"))
     runtime = Runtime(store, clock=clock, router=HierarchyRouter(charts.get),
                       calendar=WorkingCalendar.from_file(root / "processes" / "calendar.yaml"),
-                      notifier=Notifier.from_project(root, charts.get))
+                      notifier=Notifier.from_project(root, charts.get, channels_file=notify_config(cfg, root),
+                                                     public_url=cfg.get("PUBLIC_URL") or "http://127.0.0.1:5000"))
     return Services(store=store, runtime=runtime, charts=charts, clock=clock, project_root=root,
                     limits=RateLimits.from_config(cfg.get("RATELIMIT_STORAGE_URI"), store))
 

@@ -23,6 +23,8 @@ def _store():
 
 
 def _runtime(store=None):
+    from api.app import notify_config
+    from api.config import from_env
     from engine.calendar import WorkingCalendar
     from engine.notifications import Notifier
     from engine.org import HierarchyRouter
@@ -33,8 +35,10 @@ def _runtime(store=None):
     calendar = WorkingCalendar.from_file(_project_root() / "processes" / "calendar.yaml")
     # Other processes may import the org chart too: re-read it now and then.
     charts = ChartCache(store, max_age=60)
-    return Runtime(store, calendar=calendar, router=HierarchyRouter(charts.get),
-                   notifier=Notifier.from_project(_project_root(), charts.get))
+    cfg = from_env()
+    notifier = Notifier.from_project(_project_root(), charts.get, channels_file=notify_config(cfg, _project_root()),
+                                     public_url=cfg["PUBLIC_URL"])
+    return Runtime(store, calendar=calendar, router=HierarchyRouter(charts.get), notifier=notifier)
 
 
 class JiaheGroup(click.Group):

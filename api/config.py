@@ -25,6 +25,10 @@ def from_env() -> dict:
         "START_TIMER_WORKER": os.environ.get("JIAHE_TIMER_WORKER", "") == "thread",
         "TIMER_WORKER_INTERVAL": float(os.environ.get("JIAHE_TIMER_WORKER_INTERVAL", "5")),
         "PUBLIC_LOOKUPS_PER_HOUR": int(os.environ.get("JIAHE_PUBLIC_LOOKUPS_PER_HOUR", "600")),
+        # Outside channels for notifications (robots, email, SMS): a file, because it holds secrets.
+        "NOTIFY_CONFIG": os.environ.get("JIAHE_NOTIFY_CONFIG"),
+        # The address people open Jiahe at: the links in outside notifications start with it.
+        "PUBLIC_URL": os.environ.get("JIAHE_PUBLIC_URL", "http://127.0.0.1:5000"),
         # How long one live notification stream stays open before the browser reconnects.
         "NOTIFICATION_STREAM_SECONDS": float(os.environ.get("JIAHE_NOTIFICATION_STREAM_SECONDS", "300")),
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from engine.delivery import deliver_notifications
 from engine.reminders import send_deadline_reminders
 
 log = logging.getLogger(__name__)
@@ -99,9 +100,20 @@ def one_pass(runtime, actor: str = "worker") -> Pass:
     delivered = _guarded("delivering messages", runtime.deliver_messages)
     # Deadline reminders fail on their own: a broken one holds up neither timers nor messages.
     _guarded("sending deadline reminders", lambda: send_deadline_reminders(runtime))
+    _guarded("delivering notifications to outside channels", lambda: _deliver_outside(runtime))
     if fired or delivered:
         log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired or 0, delivered or 0)
     return Pass(fired or 0, delivered or 0, fired is None or delivered is None)
+
+
+def _deliver_outside(runtime) -> int:
+    notifier = runtime.notifier
+    if notifier is None:
+        return 0
+    done = deliver_notifications(runtime.store, notifier.channels, runtime.clock, notifier.public_url)
+    if done.failed:
+        log.warning("notifications: %d sent, %d failed (tried again later)", done.sent, done.failed)
+    return done.sent
 
 
 def _guarded(what: str, work) -> int | None:

@@ -8,6 +8,7 @@ process and a supervisor's message: never a party's details (PIPL; DOMAIN.md pri
 """
 from __future__ import annotations
 
+import hashlib
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ import yaml
 from engine.calendar import parse_duration
 from engine.errors import FieldError, ValidationFailed
 from engine.org import OrgChart
+from engine.outbound import Channels
+from engine.store import delivery_queries, task_queries
 from engine.store import repository as repo
-from engine.store import task_queries
-from engine.store.models import Notification
+from engine.store.models import Notification, NotificationDelivery
 
 RULES_FILE = Path("processes") / "notifications.yaml"
 TEMPLATE_FIELDS = frozenset({"case_no", "task", "due", "deadline_basis", "process", "message"})
@@ -119,23 +121,47 @@ class Occasion:
 
 
 class Notifier:
-    def __init__(self, rules: NotificationRules, chart: Callable[[], OrgChart]):
+    def __init__(self, rules: NotificationRules, chart: Callable[[], OrgChart], channels: Channels | None = None,
+                 public_url: str = "http://127.0.0.1:5000"):
         self.rules, self.chart = rules, chart
+        self.channels, self.public_url = channels or Channels(), public_url
 
     @classmethod
-    def from_project(cls, project_root: Path, chart: Callable[[], OrgChart]) -> Notifier | None:
+    def from_project(cls, project_root: Path, chart: Callable[[], OrgChart], *, channels_file: Path | None = None,
+                     public_url: str = "http://127.0.0.1:5000") -> Notifier | None:
         path = Path(project_root) / RULES_FILE
-        return cls(NotificationRules.load(path), chart) if path.is_file() else None
+        if not path.is_file():
+            return None
+        return cls(NotificationRules.load(path), chart, Channels.load(channels_file), public_url)
 
     def write(self, occasion: Occasion, events: Iterable[tuple[str, str | None, dict]]) -> int:
-        rows = [row for event in events for row in self._rows(occasion, *event)]
-        occasion.session.add_all(rows)
-        return len(rows)
+        return self._keep(occasion, [row for event in events for row in self._rows(occasion, *event)])
 
     def write_rule(self, occasion: Occasion, rule: Rule, task_id: str, data: dict) -> int:
-        rows = self._rows(occasion, rule.event, task_id, data, rules=[rule])
+        return self._keep(occasion, self._rows(occasion, rule.event, task_id, data, rules=[rule]))
+
+    def _keep(self, occasion: Occasion, rows: list[Notification]) -> int:
+        """The inbox rows, and their way out to each recipient's channels (the outbox)."""
         occasion.session.add_all(rows)
+        if rows and self.channels:
+            occasion.session.flush()  # the deliveries name their notification's id
+            occasion.session.add_all(self._deliveries(occasion, rows))
         return len(rows)
+
+    def _deliveries(self, occasion: Occasion, rows: list[Notification]) -> list[NotificationDelivery]:
+        found: dict[tuple[str, str], NotificationDelivery] = {}
+        for row in rows:
+            units = delivery_queries.units_of(occasion.session, row.username)
+            not_before = occasion.now
+            quiet = self.channels.quiet
+            if quiet is not None and not row.urgent and quiet.covers(occasion.now):
+                not_before = quiet.after(occasion.now)
+            for endpoint in self.channels.for_recipient(row.username, units):
+                key = (endpoint.name, _fingerprint(row))
+                found.setdefault(key, NotificationDelivery(
+                    notification_id=row.id, endpoint=endpoint.name, fingerprint=key[1], state="pending",
+                    attempts=0, next_attempt_at=not_before))
+        return list(found.values())
 
     def _rows(self, occasion: Occasion, event: str, task_id: str | None, data: dict,
               rules: list[Rule] | None = None) -> list[Notification]:
@@ -177,6 +203,13 @@ class Notifier:
             return []
         units = [u.id for u in chart.ancestors(unit)]
         return [username for username, _, _ in task_queries.holders_of(occasion.session, role, units)]
+
+
+def _fingerprint(row: Notification) -> str:
+    """The same message about the same thing at the same moment: a group endpoint gets it once,
+    however many of its members are told."""
+    text = "|".join(str(p) for p in (row.kind, row.instance_id, row.task_id, row.title, row.body, row.created_at))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _task_row(occasion: Occasion, task_id: str | None):

@@ -366,3 +366,25 @@ class TaskReminder(Base):
     stage: Mapped[str] = mapped_column(String(16))  # due_soon | overdue
     rounds: Mapped[int] = mapped_column(Integer, default=0)
     next_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class NotificationDelivery(Base):
+    """One notification on its way out to one endpoint (a WeCom or DingTalk robot, email, an SMS
+    gateway): the transactional outbox. Written with the notification; sent by the worker with
+    retries; the endpoint is named, its address and secrets stay in the configuration file.
+    `fingerprint` keeps a group endpoint from getting the same message once per member."""
+
+    __tablename__ = "notification_delivery"
+    __table_args__ = (UniqueConstraint("endpoint", "fingerprint", name="uq_delivery_endpoint_fingerprint"),
+                      Index("ix_delivery_due", "state", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]

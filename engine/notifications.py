@@ -19,8 +19,9 @@ import yaml
 
 from engine.calendar import parse_duration
 from engine.errors import FieldError, ValidationFailed
+from engine.notification_settings import Settings, settings_of
 from engine.org import OrgChart
-from engine.outbound import Channels
+from engine.outbound import Channels, QuietHours
 from engine.store import delivery_queries, task_queries
 from engine.store import repository as repo
 from engine.store.models import Notification, NotificationDelivery
@@ -150,17 +151,18 @@ class Notifier:
 
     def _deliveries(self, occasion: Occasion, rows: list[Notification]) -> list[NotificationDelivery]:
         found: dict[tuple[str, str], NotificationDelivery] = {}
+        settings = settings_of(occasion.session, {row.username for row in rows})
         for row in rows:
+            mine = settings.get(row.username, Settings())
             units = delivery_queries.units_of(occasion.session, row.username)
-            not_before = occasion.now
-            quiet = self.channels.quiet
-            if quiet is not None and not row.urgent and quiet.covers(occasion.now):
-                not_before = quiet.after(occasion.now)
-            for endpoint in self.channels.for_recipient(row.username, units):
+            own = self.channels.by_user.get(row.username, ()) if mine.sends(row.kind, row.urgent) else ()
+            groups = [e for unit in units for e in self.channels.by_unit.get(unit, ())]
+            for endpoint, quiet in [(e, mine.quiet or self.channels.quiet) for e in own] + \
+                                   [(e, self.channels.quiet) for e in groups]:
                 key = (endpoint.name, _fingerprint(row))
                 found.setdefault(key, NotificationDelivery(
                     notification_id=row.id, endpoint=endpoint.name, fingerprint=key[1], state="pending",
-                    attempts=0, next_attempt_at=not_before))
+                    attempts=0, next_attempt_at=_not_before(occasion.now, quiet, row.urgent)))
         return list(found.values())
 
     def _rows(self, occasion: Occasion, event: str, task_id: str | None, data: dict,
@@ -203,6 +205,11 @@ class Notifier:
             return []
         units = [u.id for u in chart.ancestors(unit)]
         return [username for username, _, _ in task_queries.holders_of(occasion.session, role, units)]
+
+
+def _not_before(now: datetime, quiet: QuietHours | None, urgent: bool) -> datetime:
+    """Now, or the end of the quiet hours that cover now; red alerts go at once."""
+    return quiet.after(now) if quiet is not None and not urgent and quiet.covers(now) else now
 
 
 def _fingerprint(row: Notification) -> str:

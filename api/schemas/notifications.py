@@ -43,3 +43,23 @@ class MarkedOut(Schema):
 class StreamArgs(Schema):
     seconds = fields.Integer(load_default=None, validate=validate.Range(min=0, max=3600),
                              metadata={"description": "多少秒后结束（0：只发当前状态）；不超过服务器的上限"})
+
+
+class QuietHoursSchema(Schema):
+    start = fields.String(required=True, metadata={"description": "HH:MM，北京时间"})
+    end = fields.String(required=True, metadata={"description": "HH:MM，北京时间；可跨午夜"})
+
+
+class NotificationSettingsIn(Schema):
+    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True, load_default=None,
+                                metadata={"description": "免打扰时段（只管本人的外部渠道；红色预警不受限）"})
+    outside = fields.Boolean(load_default=True, metadata={"description": "是否发送到本人的外部渠道"})
+    muted = fields.List(fields.String(), load_default=list, validate=validate.Length(max=20),
+                        metadata={"description": "不发送到外部渠道的通知类型（站内通知照常保留）"})
+
+
+class NotificationSettingsOut(Schema):
+    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
+    outside = fields.Boolean()
+    muted = fields.List(fields.String())
+    mutable_kinds = fields.List(fields.String(), metadata={"description": "可以选择不发送的通知类型"})

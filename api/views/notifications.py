@@ -19,9 +19,12 @@ from api.schemas.notifications import (
     InboxStateOut,
     MarkedOut,
     NotificationOut,
+    NotificationSettingsIn,
+    NotificationSettingsOut,
     StreamArgs,
 )
 from api.services import services
+from engine.notification_settings import read_settings, save_settings
 from engine.store.inbox import Inbox
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="通知 Notifications")
@@ -65,6 +68,25 @@ def mark_read(notification_id):
 def mark_all_read():
     """Mark every unread notification of mine read."""
     return {"marked": my_inbox().mark_all_read(services().clock.now())}
+
+
+@blp.route("/notifications/settings")
+@login_required
+@blp.response(200, NotificationSettingsOut)
+def get_settings():
+    """My notification settings: quiet hours, whether my outside channels get anything, and
+    the kinds I keep from them."""
+    return read_settings(services().store, current_principal().username).to_dict()
+
+
+@blp.route("/notifications/settings", methods=["PUT"])
+@login_required
+@blp.arguments(NotificationSettingsIn)
+@blp.response(200, NotificationSettingsOut)
+def put_settings(body):
+    """Change my notification settings (422 with field errors; red alerts cannot be kept back)."""
+    username = current_principal().username
+    return save_settings(services().store, username, body["quiet_hours"], body["outside"], body["muted"]).to_dict()
 
 
 @blp.route("/notifications/stream")

@@ -388,3 +388,17 @@ class NotificationDelivery(Base):
     claimed_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+
+
+class NotificationPreference(Base):
+    """One person's say over what reaches her outside Jiahe: her quiet hours (red alerts ignore
+    them), whether her own channels get anything, and the kinds she does not want sent out.
+    The in-app inbox keeps everything."""
+
+    __tablename__ = "notification_preference"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    outside: Mapped[bool] = mapped_column(default=True)
+    muted: Mapped[list] = mapped_column(JSON, default=list)

@@ -246,6 +246,9 @@ ROWS = [
         send=lambda env, target, user: {"url": "/notifications/stream", "query": {"seconds": 0}}),
     Row("POST", "/notifications/{notification_id}/read", LOGGED_IN, send=own_notification),
     Row("POST", "/notifications/read-all", LOGGED_IN),
+    Row("GET", "/notifications/settings", LOGGED_IN),
+    Row("PUT", "/notifications/settings", LOGGED_IN,
+        send=lambda env, target, user: {"json": {"quiet_hours": {"start": "22:00", "end": "07:00"}, "muted": []}}),
 
     # -- cases
     Row("POST", "/cases", Rule(ok=201, gate=INTAKE_ROLES, sees=INTAKE_ROLES), target="unit", send=register_case),

@@ -110,3 +110,22 @@ def test_the_inbox_needs_a_login(api):
 @pytest.mark.parametrize("user", ["grid_a1", "admin"])
 def test_an_empty_inbox_says_so(api, user):
     assert inbox(api, user) == {"items": [], "total": 0, "page": 1, "per_page": 20, "unread": 0}
+
+
+def test_she_sets_her_quiet_hours_and_what_is_kept_from_her_outside_channels(api):
+    settings = api.get(f"{INBOX}/settings", "grid_a1").get_json()
+    assert settings == {"quiet_hours": None, "outside": True, "muted": [], "mutable_kinds": settings["mutable_kinds"]}
+    body = {"quiet_hours": {"start": "22:00", "end": "07:00"}, "outside": True, "muted": ["task_due_soon"]}
+    response = api.client.put(f"{INBOX}/settings", json=body, headers=api.as_("grid_a1"))
+    assert response.status_code == 200, response.get_json()
+    assert api.get(f"{INBOX}/settings", "grid_a1").get_json()["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    assert api.get(f"{INBOX}/settings", "clerk").get_json()["muted"] == []
+
+
+def test_red_alerts_cannot_be_kept_back_and_bad_times_are_refused_in_chinese(api):
+    body = {"quiet_hours": {"start": "25:00", "end": "07:00"}, "muted": ["risk_triaged", "nonsense"]}
+    response = api.client.put(f"{INBOX}/settings", json=body, headers=api.as_("grid_a1"))
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.get_json()["error"]["field_errors"]}
+    assert errors == {"muted.0": "红色预警总会立即送达，不能关闭", "muted.1": "未知的通知类型「nonsense」",
+                      "quiet_hours": "免打扰时段的开始和结束须为 HH:MM 格式的时间"}

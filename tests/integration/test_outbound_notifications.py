@@ -261,3 +261,24 @@ def test_a_worker_killed_mid_batch_loses_nothing(store, tmp_path, receiver, scry
     office.clock.advance(LEASE + timedelta(seconds=1))
     assert office.deliver().sent == 3
     assert len(receiver.received) == 3
+
+
+def test_her_own_settings_keep_a_kind_from_her_channels_and_quiet_hours_never_hold_a_red_alert(
+        store, tmp_path, receiver, scrypt_low):
+    from engine.notification_settings import save_settings
+    from engine.store.models import Notification
+
+    office = Office(store, tmp_path, {"users": {"grid_a1": [_wecom("li", receiver.url)],
+                                                "supervisor_town": [_wecom("feng", receiver.url)]}})
+    save_settings(office.services.store, "grid_a1", None, True, ["task_ready"])
+    save_settings(office.services.store, "supervisor_town", {"start": "09:00", "end": "12:00"}, True, [])
+    case_id = office.case(**RED)  # 10:00 in Beijing: inside the supervisor's quiet hours
+    office.complete(case_id, "accept_case", {"decision": "accept"})  # offers grid_a1 the safety plan
+    office.deliver()
+    office.clock.set(datetime(2026, 3, 2, 4, 1, tzinfo=timezone.utc))  # 12:01
+    office.deliver()
+    sent = [body["text"]["content"].split("\n")[0] for _, body in receiver.received]
+    assert len(sent) == 1 and sent[0].startswith("红色预警")
+    with office.services.store.read() as session:
+        in_app = session.query(Notification).filter_by(username="grid_a1", kind="task_ready").count()
+    assert in_app == 1  # her inbox keeps what her channels were spared

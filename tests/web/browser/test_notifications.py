@@ -44,7 +44,7 @@ def test_the_bell_counts_a_task_a_colleague_offers_her_live_and_opens_it(new_pag
     page = new_page("phone")
     log_in(page, "grid_a1")
     before = _unread(live_server, api_token(live_server, "grid_a1"))
-    bell = page.get_by_role("button", name=re.compile("^通知"))
+    bell = page.get_by_role("button", name=re.compile("^通知(（.*）)?$"))
     expect(bell).to_be_visible()
 
     mediation = _offer_a_mediation_to_grid_a1(live_server)
@@ -59,3 +59,20 @@ def test_the_bell_counts_a_task_a_colleague_offers_her_live_and_opens_it(new_pag
     expect(page).to_have_url(re.compile(f"/tasks/{mediation}$"))
     expect(bell).to_have_accessible_name(
         f"通知（{before} 条未读）" if before else "通知", timeout=15_000)
+
+
+def test_she_sets_quiet_hours_and_keeps_due_soon_reminders_from_her_phone(new_page, live_server):
+    page = new_page("phone")
+    log_in(page, "mediator_b")
+    page.get_by_role("button", name=re.compile("^通知(（.*）)?$")).click()
+    page.get_by_role("button", name="通知设置").click()
+    dialog = page.get_by_role("dialog", name="通知设置")
+    dialog.get_by_label("免打扰开始时间").fill("22:00")
+    dialog.get_by_label("免打扰结束时间").fill("07:00")
+    dialog.get_by_role("checkbox", name="即将到期").check()
+    dialog.get_by_role("button", name="保存").click()
+    expect(dialog).to_be_hidden()
+    status, saved = api_call(live_server, "GET", "/api/v1/notifications/settings",
+                             token=api_token(live_server, "mediator_b"))
+    assert status == 200
+    assert saved["quiet_hours"] == {"start": "22:00", "end": "07:00"} and saved["muted"] == ["task_due_soon"]

@@ -1539,6 +1539,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notification settings: quiet hours, whether my outside channels get anything, and
+         *     the kinds I keep from them.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettingsOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Change my notification settings (422 with field errors; red alerts cannot be kept back). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettingsOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/state": {
         parameters: {
             query?: never;
@@ -3973,6 +4048,27 @@ export interface components {
             /** @description 红色预警：免打扰时段也送达 */
             urgent: boolean;
         };
+        NotificationSettingsIn: {
+            /** @description 不发送到外部渠道的通知类型（站内通知照常保留） */
+            muted?: string[];
+            /**
+             * @description 是否发送到本人的外部渠道
+             * @default true
+             */
+            outside?: boolean;
+            /**
+             * @description 免打扰时段（只管本人的外部渠道；红色预警不受限）
+             * @default null
+             */
+            quiet_hours?: components["schemas"]["QuietHours"] | (Record<string, never> | null);
+        };
+        NotificationSettingsOut: {
+            /** @description 可以选择不发送的通知类型 */
+            mutable_kinds: string[];
+            muted: string[];
+            outside: boolean;
+            quiet_hours: (Record<string, never> | null) | components["schemas"]["QuietHours"];
+        };
         OptionalReasonIn: {
             /** @default  */
             reason?: string;
@@ -4126,6 +4222,12 @@ export interface components {
             done: boolean;
             key: string;
             label: string;
+        };
+        QuietHours: {
+            /** @description HH:MM，北京时间；可跨午夜 */
+            end: string;
+            /** @description HH:MM，北京时间 */
+            start: string;
         };
         RatioOut: {
             denominator: number;

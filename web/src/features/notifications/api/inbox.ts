@@ -8,6 +8,7 @@ import { streamFallsBack } from '../lib/stream';
 
 export type Notification = components['schemas']['NotificationOut'];
 export type InboxState = components['schemas']['InboxStateOut'];
+export type NotificationSettings = components['schemas']['NotificationSettingsIn'];
 
 const inboxKey = ['notifications'] as const;
 const stateKey = [...inboxKey, 'state'] as const;
@@ -64,5 +65,23 @@ export function useMarkAllRead() {
   return useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/notifications/read-all')),
     onSettled: () => queryClient.invalidateQueries({ queryKey: inboxKey }),
+  });
+}
+
+const settingsKey = [...inboxKey, 'settings'] as const;
+
+export function useNotificationSettings(enabled: boolean) {
+  return useQuery({
+    queryKey: settingsKey,
+    queryFn: () => unwrap(api.GET('/api/v1/notifications/settings')),
+    enabled,
+  });
+}
+
+export function useSaveNotificationSettings() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NotificationSettings) => unwrap(api.PUT('/api/v1/notifications/settings', { body })),
+    onSuccess: (saved) => queryClient.setQueryData(settingsKey, saved),
   });
 }

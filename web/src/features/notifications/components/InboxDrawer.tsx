@@ -1,18 +1,30 @@
 import { Button, Drawer, Empty, List, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
 import { PageError } from '@/components/PageError';
 
 import { type Notification, useInbox, useMarkAllRead, useMarkRead } from '../api/inbox';
+import { SettingsDialog } from './SettingsDialog';
 
 /** The inbox: newest first, unread marked, 全部已读. */
 export default function InboxDrawer({ open, unread, onClose }: { open: boolean; unread: number; onClose: () => void }) {
   const { t } = useTranslation();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const extra = (
+    <Space size={4}>
+      <Button size="small" onClick={() => setSettingsOpen(true)}>
+        {t('notifications.settings.open')}
+      </Button>
+      <MarkAllRead disabled={!unread} />
+    </Space>
+  );
   return (
-    <Drawer title={t('notifications.title')} placement="right" width="min(400px, 100vw)" open={open} onClose={onClose} extra={<MarkAllRead disabled={!unread} />}>
+    <Drawer title={t('notifications.title')} placement="right" width="min(400px, 100vw)" open={open} onClose={onClose} extra={extra}>
       {open && <InboxList onOpened={onClose} />}
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </Drawer>
   );
 }

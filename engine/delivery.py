@@ -47,7 +47,7 @@ def deliver_notifications(store, channels: Channels, clock, public_url: str, *, 
                 sent += 1
             else:
                 retry = clock.now() + retry_after(item.attempts) if item.attempts < MAX_ATTEMPTS else None
-                q.record_failure(session, item.id, error, retry)
+                q.record_failure(session, item.id, error, clock.now(), retry)
                 failed += 1
     return Sent(sent, failed)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.store.models import Notification, NotificationDelivery
+from engine.store.models import DeliveryAttempt, Notification, NotificationDelivery
 from engine.store.org_models import MembershipRow
 
 
@@ -51,13 +51,15 @@ def claim(session: Session, now: datetime, lease_until: datetime, limit: int) ->
 
 
 def record_sent(session: Session, delivery_id: int, at: datetime) -> None:
+    session.add(DeliveryAttempt(delivery_id=delivery_id, at=at, ok=True))
     session.execute(update(NotificationDelivery).where(NotificationDelivery.id == delivery_id)
                     .values(state="sent", sent_at=at, claimed_until=None, last_error=None)
                     .execution_options(synchronize_session=False))
 
 
-def record_failure(session: Session, delivery_id: int, error: str, retry_at: datetime | None) -> None:
+def record_failure(session: Session, delivery_id: int, error: str, at: datetime, retry_at: datetime | None) -> None:
     """Try again at `retry_at`, or never (state failed) when it is None."""
+    session.add(DeliveryAttempt(delivery_id=delivery_id, at=at, ok=False, error=error[:2000]))
     values = {"claimed_until": None, "last_error": error[:2000]}
     values.update({"next_attempt_at": retry_at} if retry_at else {"state": "failed"})
     session.execute(update(NotificationDelivery).where(NotificationDelivery.id == delivery_id).values(**values)

@@ -402,3 +402,15 @@ class NotificationPreference(Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     outside: Mapped[bool] = mapped_column(default=True)
     muted: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class DeliveryAttempt(Base):
+    """Each try at sending a delivery: when, whether the endpoint took it, and what it said."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("notification_delivery.id"), index=True)
+    at: Mapped[datetime]
+    ok: Mapped[bool]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -190,6 +190,11 @@ def test_a_failed_attempt_is_tried_again_later_and_then_sent_once(store, tmp_pat
     assert office.deliver().sent == 1
     assert len(receiver.received) == 1
     assert [(d.state, d.attempts) for d in office.deliveries()] == [("sent", 2)]
+    with office.services.store.read() as session:
+        from engine.store.models import DeliveryAttempt
+
+        tries = [(a.ok, "500" in (a.error or "")) for a in session.query(DeliveryAttempt).order_by(DeliveryAttempt.id)]
+    assert tries == [(False, True), (True, False)]
 
 
 def test_a_channel_that_is_down_does_not_hold_up_the_others(store, tmp_path, receiver, scrypt_low):
@@ -282,3 +287,60 @@ def test_her_own_settings_keep_a_kind_from_her_channels_and_quiet_hours_never_ho
     with office.services.store.read() as session:
         in_app = session.query(Notification).filter_by(username="grid_a1", kind="task_ready").count()
     assert in_app == 1  # her inbox keeps what her channels were spared
+
+
+def test_a_worker_process_killed_hard_mid_batch_loses_nothing_and_the_receiver_sees_each_once(
+        tmp_path, key_dir, scrypt_low):
+    """`jiahe worker` sending to a slow robot is killed with SIGKILL mid-batch; once its lease
+    has run out another worker sends the rest. Every message arrives; the one a kill may catch
+    between sending and recording arrives twice with the same Idempotency-Key, which a robot
+    drops, so the receiver counts distinct keys."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.databases import sqlite_store
+
+    receiver = Receiver()
+    receiver_delay = 0.15
+    handler = receiver.server.RequestHandlerClass
+    original = handler.do_POST
+
+    def slow_post(self):
+        time.sleep(receiver_delay)
+        original(self)
+
+    handler.do_POST = slow_post
+    store = sqlite_store(tmp_path / "jiahe.sqlite3")
+    try:
+        office = Office(store, tmp_path, {"users": {"supervisor_town": [_wecom("feng", receiver.url)]}})
+        office.clock.set(datetime.now(timezone.utc))  # the worker process runs on the real clock
+        for _ in range(20):
+            office.case(**RED)
+        queued = len(office.deliveries())
+        env = {**os.environ, "DATABASE_URL": store.url, "JIAHE_KEY_DIR": str(key_dir), "PYTHONUNBUFFERED": "1",
+               "JIAHE_NOTIFY_CONFIG": str(tmp_path / "notify.yaml"), "JIAHE_PUBLIC_URL": PUBLIC_URL}
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--interval", "0.2"], cwd=PROJECT_ROOT,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while len(receiver.received) < 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        got_before = len({key for key, _ in receiver.received})
+        assert 5 <= got_before < queued, "the kill did not land mid-batch"
+        office.clock.set(datetime.now(timezone.utc) + LEASE + timedelta(seconds=1))
+        while office.deliver().sent:
+            pass
+        keys = [key for key, _ in receiver.received]
+        assert len(set(keys)) == queued
+        assert len(keys) - len(set(keys)) <= 1
+        assert {d.state for d in office.deliveries()} == {"sent"}
+    finally:
+        receiver.close()
+        store.dispose()

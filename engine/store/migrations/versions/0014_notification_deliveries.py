@@ -1,4 +1,5 @@
-"""notification deliveries: the outbox of notifications on their way to outside channels
+"""notification deliveries: the outbox of notifications on their way to outside channels, and
+each attempt at sending one
 
 Revision ID: 0014
 Revises: 0013
@@ -32,9 +33,22 @@ def upgrade() -> None:
     op.create_index('ix_delivery_due', 'notification_delivery', ['state', 'next_attempt_at'], unique=False)
     op.create_index(op.f('ix_notification_delivery_notification_id'), 'notification_delivery', ['notification_id'],
                     unique=False)
+    op.create_table(
+        'delivery_attempt',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('delivery_id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.Column('ok', sa.Boolean(), nullable=False),
+        sa.Column('error', sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(['delivery_id'], ['notification_delivery.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_delivery_attempt_delivery_id'), 'delivery_attempt', ['delivery_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_delivery_attempt_delivery_id'), table_name='delivery_attempt')
+    op.drop_table('delivery_attempt')
     op.drop_index(op.f('ix_notification_delivery_notification_id'), table_name='notification_delivery')
     op.drop_index('ix_delivery_due', table_name='notification_delivery')
     op.drop_table('notification_delivery')

@@ -42,6 +42,7 @@ class Rule:
     when: Mapping[str, object] = field(default_factory=dict)
     urgent: bool = False
     lead: timedelta | None = None  # task_due_soon: how long before the deadline
+    lead_working_days: int | None = None  # ... or how many working days before it
     repeat: timedelta | None = None  # task_overdue: how often again until the task is done
 
     def matches(self, event: str, data: Mapping) -> bool:
@@ -60,7 +61,8 @@ class NotificationRules:
         if errors:
             raise ValidationFailed(f"{path}: invalid notification rules", errors, zh=f"{path}：通知规则有误")
         return cls(tuple(Rule(e["event"], tuple(e["to"]), e["title"], e["body"], e.get("when") or {},
-                              bool(e.get("urgent")), _duration(e.get("lead")), _duration(e.get("repeat")))
+                              bool(e.get("urgent")), lead=_duration(e.get("lead")),
+                              lead_working_days=e.get("lead_working_days"), repeat=_duration(e.get("repeat")))
                          for e in entries))
 
     def scheduled(self, event: str) -> Rule | None:
@@ -81,6 +83,13 @@ def rule_errors(index: int, entry: object) -> list[FieldError]:
         if key in entry and not _valid_duration(entry[key]):
             errors.append(FieldError(f"{where}.{key}", "must be a positive ISO 8601 duration such as PT24H",
                                      "format", zh="应为正的 ISO 8601 时长，如 PT24H"))
+    days = entry.get("lead_working_days")
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 10):
+        errors.append(FieldError(f"{where}.lead_working_days", "must be a whole number of working days, 1 to 10",
+                                 "range", zh="应为 1 至 10 个工作日"))
+    if days is not None and "lead" in entry:
+        errors.append(FieldError(f"{where}.lead", "give lead or lead_working_days, not both", "oneOf",
+                                 zh="lead 与 lead_working_days 只能写一个"))
     if entry["event"] == "task_overdue" and not _valid_duration(entry.get("repeat")):
         errors.append(FieldError(f"{where}.repeat", "an overdue reminder needs how often to repeat", "required",
                                  zh="逾期督办须写明重复间隔 repeat"))

@@ -26,15 +26,34 @@ def send_deadline_reminders(runtime, *, limit: int = BATCH) -> int:
     if soon is None and late is None:
         return 0
     now = runtime.clock.now()
-    horizon = now + (soon.lead if soon is not None and soon.lead else timedelta(0))
     written = 0
     with runtime.store.write() as session:
-        for task, case, reminder in q.reminders_due(session, now, horizon, limit):
+        for task, case, reminder in q.reminders_due(session, now, now + _horizon(soon), limit):
+            if reminder is None and now < task.due_at and now < _reminder_time(soon, task.due_at, runtime):
+                break  # by deadline order: the later ones are not due a reminder either
             rule, claimed = _claim(session, task, reminder, now, soon, late)
             if claimed and rule is not None:
                 occasion = Occasion(session, case, "worker", now, case.process_key, {task.id: task})
                 written += notifier.write_rule(occasion, rule, task.id, {})
     return written
+
+
+def _horizon(soon: Rule | None) -> timedelta:
+    """How far ahead deadlines are looked at: the lead, or enough calendar days to hold the
+    working days (a week's holiday included)."""
+    if soon is None:
+        return timedelta(0)
+    if soon.lead_working_days:
+        return timedelta(days=soon.lead_working_days + 10)
+    return soon.lead or timedelta(0)
+
+
+def _reminder_time(soon: Rule | None, due_at, runtime):
+    if soon is None:
+        return due_at
+    if soon.lead_working_days:
+        return runtime.sandbox.calendar.add_working_days(due_at, -soon.lead_working_days)
+    return due_at - (soon.lead or timedelta(0))
 
 
 def _claim(session, task, reminder, now, soon: Rule | None, late: Rule | None) -> tuple[Rule | None, bool]:

@@ -110,3 +110,15 @@ def test_a_pass_that_fails_writes_nothing_and_the_next_one_catches_up(api, monke
     assert _kinds(api, "lawyer") == []
     send_deadline_reminders(runtime)
     assert _kinds(api, "lawyer") == ["task_overdue"]
+
+
+def test_a_deadline_on_monday_is_foretold_on_the_friday_before(api):
+    runtime = api.services.runtime
+    api.clock.advance(timedelta(days=2))  # Wednesday 4 March 2026, 09:00 in Beijing
+    _legal_opinion(api)  # due in 5 days: Monday 9 March, 09:00
+    api.clock.advance(timedelta(days=1, hours=12))  # Thursday 21:00
+    send_deadline_reminders(runtime)
+    assert _kinds(api, "lawyer") == []
+    api.clock.advance(timedelta(hours=12, minutes=1))  # Friday 09:01: one working day before
+    send_deadline_reminders(runtime)
+    assert _kinds(api, "lawyer") == ["task_due_soon"]

@@ -57,3 +57,12 @@ def test_an_overdue_rule_needs_a_repeat_and_durations_must_be_iso(tmp_path):
     with pytest.raises(ValidationFailed) as refused:
         NotificationRules.load(path)
     assert [e.field for e in refused.value.field_errors] == ["rules[0].repeat", "rules[1].lead"]
+
+
+def test_a_lead_in_working_days_is_a_small_whole_number_and_not_beside_a_duration(tmp_path):
+    path = _write(tmp_path, "rules:\n  - {event: task_due_soon, lead_working_days: 0, to: [assignee], title: a, body: b}\n"
+                            "  - {event: task_due_soon, lead: PT2H, lead_working_days: 2, to: [assignee], title: a, "
+                            "body: b}\n")
+    with pytest.raises(ValidationFailed) as refused:
+        NotificationRules.load(path)
+    assert [e.field for e in refused.value.field_errors] == ["rules[0].lead_working_days", "rules[1].lead"]

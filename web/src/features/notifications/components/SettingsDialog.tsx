@@ -1,8 +1,7 @@
-import { Alert, Checkbox, Form, Input, Modal, Space, Switch, Typography } from 'antd';
-import { useEffect } from 'react';
+import { Alert, Checkbox, Form, type FormInstance, Input, Modal, Skeleton, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 
-import { ApiError } from '@/lib/api-error';
+import { ApiError, type FieldError } from '@/lib/api-error';
 import { errorMessage } from '@/lib/error-message';
 
 import { type NotificationSettings, useNotificationSettings, useSaveNotificationSettings } from '../api/inbox';
@@ -12,6 +11,19 @@ interface Values {
   quietEnd: string;
   outside: boolean;
   muted: string[];
+}
+
+interface SavedSettings {
+  quiet_hours?: unknown;
+  outside?: boolean;
+  muted?: string[];
+  mutable_kinds?: string[];
+}
+
+function initialValues(saved: SavedSettings): Values {
+  // The schema types a nullable nested object as `{} | {...}`.
+  const quiet = saved.quiet_hours as { start?: string; end?: string } | null | undefined;
+  return { quietStart: quiet?.start ?? '', quietEnd: quiet?.end ?? '', outside: saved.outside ?? true, muted: saved.muted ?? [] };
 }
 
 function toBody(values: Values): NotificationSettings {
@@ -25,25 +37,35 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
   const [form] = Form.useForm<Values>();
   const settings = useNotificationSettings(open);
   const save = useSaveNotificationSettings();
-  useEffect(() => {
-    if (!settings.data) return;
-    // The schema types a nullable nested object as `{} | {...}`.
-    const quiet = settings.data.quiet_hours as { start?: string; end?: string } | null | undefined;
-    form.setFieldsValue({
-      quietStart: quiet?.start ?? '',
-      quietEnd: quiet?.end ?? '',
-      outside: settings.data.outside ?? true,
-      muted: settings.data.muted ?? [],
-    });
-  }, [settings.data, form]);
   const fieldErrors = save.error instanceof ApiError ? save.error.fieldErrors : [];
   const submit = (values: Values) => save.mutate(toBody(values), { onSuccess: onClose });
   return (
-    <Modal title={t('notifications.settings.title')} open={open} onCancel={onClose} onOk={() => form.submit()} okText={t('notifications.settings.save')} confirmLoading={save.isPending} destroyOnHidden>
+    <Modal title={t('notifications.settings.title')} open={open} onCancel={onClose} onOk={() => form.submit()} okText={t('notifications.settings.save')} okButtonProps={{ disabled: !settings.data }} confirmLoading={save.isPending} destroyOnHidden>
       {save.error && !fieldErrors.length ? <Alert type="error" showIcon message={errorMessage(t, save.error)} /> : null}
-      <Form form={form} layout="vertical" onFinish={submit} disabled={settings.isLoading}>
+      {/* The form appears with her saved settings, so nothing she types is overwritten when they arrive. */}
+      {!settings.data ? (
+        settings.error ? <Alert type="error" showIcon message={errorMessage(t, settings.error)} /> : <Skeleton active />
+      ) : (
+        <SettingsForm form={form} saved={settings.data} fieldErrors={fieldErrors} onFinish={submit} />
+      )}
+    </Modal>
+  );
+}
+
+interface SettingsFormProps {
+  form: FormInstance<Values>;
+  saved: SavedSettings;
+  fieldErrors: readonly FieldError[];
+  onFinish: (values: Values) => void;
+}
+
+function SettingsForm({ form, saved, fieldErrors, onFinish }: SettingsFormProps) {
+  const { t } = useTranslation();
+  const quietError = fieldErrors.find((e) => e.field.startsWith('quiet_hours'))?.message;
+  return (
+      <Form form={form} layout="vertical" onFinish={onFinish} initialValues={initialValues(saved)}>
         <Typography.Paragraph type="secondary">{t('notifications.settings.help')}</Typography.Paragraph>
-        <Form.Item label={t('notifications.settings.quietHours')} validateStatus={fieldErrors.some((e) => e.field.startsWith('quiet_hours')) ? 'error' : undefined} help={fieldErrors.find((e) => e.field.startsWith('quiet_hours'))?.message}>
+        <Form.Item label={t('notifications.settings.quietHours')} validateStatus={quietError ? 'error' : undefined} help={quietError}>
           <Space wrap>
             <Form.Item name="quietStart" noStyle>
               <Input type="time" aria-label={t('notifications.settings.quietStart')} style={{ width: 130 }} />
@@ -58,9 +80,8 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
           <Switch />
         </Form.Item>
         <Form.Item name="muted" label={t('notifications.settings.muted')}>
-          <Checkbox.Group options={(settings.data?.mutable_kinds ?? []).map((kind) => ({ value: kind, label: t(`notifications.kinds.${kind}`, kind) }))} />
+          <Checkbox.Group options={(saved.mutable_kinds ?? []).map((kind) => ({ value: kind, label: t(`notifications.kinds.${kind}`, kind) }))} />
         </Form.Item>
       </Form>
-    </Modal>
   );
 }

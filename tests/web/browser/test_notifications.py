@@ -67,9 +67,14 @@ def test_she_sets_quiet_hours_and_keeps_due_soon_reminders_from_her_phone(new_pa
     page.get_by_role("button", name=re.compile("^通知(（.*）)?$")).click()
     page.get_by_role("button", name="通知设置").click()
     dialog = page.get_by_role("dialog", name="通知设置")
+    # Her saved settings are in the form (outside channels on) before she changes anything.
+    expect(dialog.get_by_role("switch", name="发送到我的外部渠道")).to_be_checked()
+    due_soon = dialog.get_by_role("checkbox", name="即将到期")
+    due_soon.check()  # before the time fields, whose native pickers may cover the form on a phone
+    expect(due_soon).to_be_checked()
     dialog.get_by_label("免打扰开始时间").fill("22:00")
     dialog.get_by_label("免打扰结束时间").fill("07:00")
-    dialog.get_by_role("checkbox", name="即将到期").check()
+    dialog.get_by_label("免打扰结束时间").press("Tab")
     dialog.get_by_role("button", name="保存").click()
     expect(dialog).to_be_hidden()
     status, saved = api_call(live_server, "GET", "/api/v1/notifications/settings",

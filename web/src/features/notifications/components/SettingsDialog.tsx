@@ -1,4 +1,5 @@
 import { Alert, Checkbox, Form, type FormInstance, Input, Modal, Skeleton, Space, Switch, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ApiError, type FieldError } from '@/lib/api-error';
@@ -62,8 +63,10 @@ interface SettingsFormProps {
 function SettingsForm({ form, saved, fieldErrors, onFinish }: SettingsFormProps) {
   const { t } = useTranslation();
   const quietError = fieldErrors.find((e) => e.field.startsWith('quiet_hours'))?.message;
+  // Taken once: a refetch of her settings must not reset what she is choosing.
+  const [initial] = useState(() => initialValues(saved));
   return (
-      <Form form={form} layout="vertical" onFinish={onFinish} initialValues={initialValues(saved)}>
+      <Form form={form} layout="vertical" onFinish={onFinish} initialValues={initial}>
         <Typography.Paragraph type="secondary">{t('notifications.settings.help')}</Typography.Paragraph>
         <Form.Item label={t('notifications.settings.quietHours')} validateStatus={quietError ? 'error' : undefined} help={quietError}>
           <Space wrap>

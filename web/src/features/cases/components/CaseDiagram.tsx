@@ -1,8 +1,9 @@
 import { Alert, Card, Flex, Skeleton } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { DiagramZoomBar } from '@/components/DiagramZoomBar';
+import { useLazyDrawing } from '@/hooks/use-lazy-drawing';
 import { PageError } from '@/components/PageError';
 
 import { useCaseDiagram, type CaseDiagram as Diagram } from '../api/cases';
@@ -28,36 +29,13 @@ export function CaseDiagram({ caseId, processName }: { caseId: string; processNa
 
 function DiagramCanvas({ diagram, label }: { diagram: Diagram; label: string }) {
   const { t } = useTranslation();
-  const container = useRef<HTMLDivElement>(null);
-  const [drawn, setDrawn] = useState<DrawnDiagram | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    let cancelled = false;
-    let current: DrawnDiagram | null = null;
-    // bpmn-js is a large download: only a case page that draws its diagram fetches it.
-    import('./diagram-viewer')
-      .then(({ drawCaseDiagram }) => drawCaseDiagram(element, diagram, (count) => t('case.diagram.rounds', { count })))
-      .then((result) => {
-        if (cancelled) result.destroy();
-        else {
-          current = result;
-          setDrawn(result);
-        }
-      })
-      .catch((error: unknown) => {
-        console.error(error);
-        if (!cancelled) setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-      current?.destroy();
-      setDrawn(null);
-      setFailed(false);
-    };
-  }, [diagram, t]);
+  // Only a case page that draws its diagram fetches the viewer.
+  const draw = useCallback(
+    (element: HTMLDivElement) =>
+      import('./diagram-viewer').then(({ drawCaseDiagram }) => drawCaseDiagram(element, diagram, (count) => t('case.diagram.rounds', { count }))),
+    [diagram, t],
+  );
+  const { container, drawn, failed } = useLazyDrawing<DrawnDiagram>(draw);
 
   return (
     <Flex vertical gap={8}>

@@ -1,8 +1,9 @@
 import { Alert, Card, Flex, Select, Skeleton, Space, Table, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { DiagramZoomBar } from '@/components/DiagramZoomBar';
+import { useLazyDrawing } from '@/hooks/use-lazy-drawing';
 import type { DrawnDiagram } from '@/lib/bpmn-canvas';
 import { errorMessage } from '@/lib/error-message';
 
@@ -90,40 +91,21 @@ function HeatmapBody({ data }: { data: HeatmapData }) {
 
 function HeatCanvas({ data, badge }: { data: HeatmapData; badge: (element: HeatElement) => string }) {
   const { t } = useTranslation();
-  const container = useRef<HTMLDivElement>(null);
-  const [drawn, setDrawn] = useState<DrawnDiagram | null>(null);
-  const [failed, setFailed] = useState(false);
   const label = useRef(badge);
   useEffect(() => {
     label.current = badge;
   });
 
-  useEffect(() => {
-    const element = container.current;
-    if (!element || !data.bpmn) return;
-    let cancelled = false;
-    let current: DrawnDiagram | null = null;
-    // bpmn-js is a large download: fetched only when the heatmap is drawn.
-    import('./heatmap-viewer')
-      .then(({ drawHeatmap }) => drawHeatmap(element, data.bpmn ?? '', data.elements ?? [], (e) => label.current(e)))
-      .then((result) => {
-        if (cancelled) result.destroy();
-        else {
-          current = result;
-          setDrawn(result);
-        }
-      })
-      .catch((error: unknown) => {
-        console.error(error);
-        if (!cancelled) setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-      current?.destroy();
-      setDrawn(null);
-      setFailed(false);
-    };
-  }, [data]);
+  // The viewer is fetched only when the heatmap is drawn.
+  const draw = useMemo(
+    () =>
+      data.bpmn
+        ? (element: HTMLDivElement) =>
+            import('./heatmap-viewer').then(({ drawHeatmap }) => drawHeatmap(element, data.bpmn ?? '', data.elements ?? [], (e) => label.current(e)))
+        : null,
+    [data],
+  );
+  const { container, drawn, failed } = useLazyDrawing<DrawnDiagram>(draw);
 
   return (
     <>

@@ -1,8 +1,9 @@
 import { Alert, Flex, Skeleton } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { DiagramZoomBar } from '@/components/DiagramZoomBar';
+import { useLazyDrawing } from '@/hooks/use-lazy-drawing';
 
 import type { ElementMark, StudioMark } from '../lib/studio-marks';
 import styles from './Designer.module.css';
@@ -20,36 +21,15 @@ interface Props {
 /** A BPMN diagram with the studio's marks: what a diff added or changed, where lint found problems. */
 export function StudioDiagram({ xml, label, marks, legend, selected = null }: Props) {
   const { t } = useTranslation();
-  const container = useRef<HTMLDivElement>(null);
-  const [drawn, setDrawn] = useState<StudioDrawing | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    const element = container.current;
-    if (!element || xml === undefined) return;
-    let cancelled = false;
-    let current: StudioDrawing | null = null;
-    // bpmn-js is a large download: only a studio page that draws fetches it.
-    import('./studio-viewer')
-      .then(({ drawStudioDiagram }) => drawStudioDiagram(element, xml, marks))
-      .then((result) => {
-        if (cancelled) result.destroy();
-        else {
-          current = result;
-          setDrawn(result);
-        }
-      })
-      .catch((error: unknown) => {
-        console.error(error);
-        if (!cancelled) setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-      current?.destroy();
-      setDrawn(null);
-      setFailed(false);
-    };
-  }, [xml, marks]);
+  // Only a studio page that draws fetches the viewer.
+  const draw = useMemo(
+    () =>
+      xml === undefined
+        ? null
+        : (element: HTMLDivElement) => import('./studio-viewer').then(({ drawStudioDiagram }) => drawStudioDiagram(element, xml, marks)),
+    [xml, marks],
+  );
+  const { container, drawn, failed } = useLazyDrawing<StudioDrawing>(draw);
 
   useEffect(() => {
     drawn?.select(selected);

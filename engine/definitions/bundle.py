@@ -10,11 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from engine.audit import canonical_json
 from engine.definitions.catalog import Catalog
 from engine.definitions.parsing import FORM_PROPERTIES, new_parser
+from engine.definitions.xml_files import UnreadableDiagram, diagram_text
 from engine.errors import DefinitionError
 
 BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -50,28 +49,46 @@ class Bundle:
 
 @dataclass
 class ProjectFiles:
-    """The designer's working tree, read once: processes/bpmn, processes/catalog.yaml, forms/."""
+    """The designer's working tree, read once: processes/bpmn, processes/catalog.yaml, forms/.
+
+    Diagrams are read as engine.definitions.xml_files reads them, in whatever encoding they
+    declare; forms as UTF-8. A file that cannot be read as text is kept, as its bytes, in
+    `unreadable` (by name): lint reports why, so that deploy refuses it with that finding."""
 
     bpmn: dict[str, str]
     dmn: dict[str, str]
     forms: dict[str, str]
     catalog: Catalog
+    unreadable: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
-        root = Path(root)
+        root, unreadable = Path(root), {}
         return cls(
-            bpmn=_read_texts(root / "processes" / "bpmn", "*.bpmn"),
-            dmn=_read_texts(root / "processes" / "bpmn", "*.dmn"),
-            forms=_read_texts(root / "forms", "*.json"),
+            bpmn=_read_texts(root / "processes" / "bpmn", "*.bpmn", diagram_text, unreadable),
+            dmn=_read_texts(root / "processes" / "bpmn", "*.dmn", diagram_text, unreadable),
+            forms=_read_texts(root / "forms", "*.json", _utf8_text, unreadable),
             catalog=Catalog.load(root / "processes" / "catalog.yaml"),
+            unreadable=unreadable,
         )
 
 
-def _read_texts(folder: Path, pattern: str) -> dict[str, str]:
+def _read_texts(folder: Path, pattern: str, as_text, unreadable: dict[str, bytes]) -> dict[str, str]:
     if not folder.is_dir():
         return {}
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob(pattern))}
+    texts = {}
+    for path in sorted(folder.glob(pattern)):
+        content = path.read_bytes()
+        try:
+            texts[path.name] = as_text(content)
+        except (UnreadableDiagram, UnicodeDecodeError):
+            unreadable[path.name] = content
+    return texts
+
+
+def _utf8_text(content: bytes) -> str:
+    # Universal newlines, as Path.read_text gave before: content hashes of deployed forms stay.
+    return content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def collect_bundles(project: ProjectFiles) -> list[Bundle]:
@@ -155,7 +172,3 @@ def _form_names(nodes) -> set[str]:
             if prop.get("name") in FORM_PROPERTIES and prop.get("value"):
                 names.add(prop.get("value").strip())
     return names
-
-
-def parse_xml_bytes(text: str):
-    return etree.fromstring(text.encode("utf-8"))

@@ -8,7 +8,6 @@ Whatever cannot be used becomes a finding, never an exception, so that lint can 
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -17,15 +16,14 @@ import yaml
 
 from engine.definitions.bundle import ProjectFiles
 from engine.definitions.catalog import Catalog
+from engine.definitions.xml_files import UnreadableDiagram, diagram_text
 from engine.errors import DefinitionError, NotFound
 from engine.lint import lint_bundle
-from engine.lint.documents import parse_xml
+from engine.lint.documents import parse_xml, refusal
 from engine.lint.findings import ERROR, Finding, error, finalize, warning
 
 CATALOG_NAMES = ("catalog.yaml", "catalog.yml")
 KINDS = {".bpmn": "bpmn", ".dmn": "dmn", ".json": "forms"}
-# BPMN and DMN never need a DTD; refusing one keeps entity tricks away from every XML parser.
-DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 @dataclass
@@ -42,28 +40,37 @@ def read_upload(files: Iterable[tuple[str, bytes]]) -> Upload:
     upload = Upload()
     for raw_name, content in files:
         name = PurePosixPath((raw_name or "").replace("\\", "/")).name
-        problem = _refusal(upload, name, content)
-        if problem is not None:
-            upload.findings.append(problem)
+        problem = _refusal(upload, name)
+        text, unreadable = (None, problem) if problem else _text(name, content)
+        if unreadable is not None:
+            upload.findings.append(unreadable)
             continue
-        _add(upload, name, content.decode("utf-8-sig"))
+        _add(upload, name, text)
     return upload
 
 
-def _refusal(upload: Upload, name: str, content: bytes) -> Finding | None:
+def _refusal(upload: Upload, name: str) -> Finding | None:
     if not name:
         return warning("upload-unnamed", "a file without a name was ignored")
     if name not in CATALOG_NAMES and PurePosixPath(name).suffix.lower() not in KINDS:
         return warning("upload-ignored", "not a .bpmn, .dmn, .json form or catalog.yaml: ignored", file=name)
     if _taken(upload, name):
         return error("upload-duplicate", "two uploaded files have this name; the second was ignored", file=name)
-    if KINDS.get(PurePosixPath(name).suffix.lower()) in ("bpmn", "dmn") and DOCTYPE.search(content):
-        return error("xml-doctype", "a DOCTYPE declaration is not allowed in uploaded files", file=name)
-    try:
-        content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return error("file-encoding", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=name)
     return None
+
+
+def _text(name: str, content: bytes) -> tuple[str | None, Finding | None]:
+    """BPMN and DMN as deploy from disk reads them (any encoding they declare, no DOCTYPE);
+    forms and the catalog as UTF-8."""
+    if KINDS.get(PurePosixPath(name).suffix.lower()) in ("bpmn", "dmn"):
+        try:
+            return diagram_text(content), None
+        except UnreadableDiagram as exc:
+            return None, refusal(name, exc)
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, error("file-encoding", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", file=name)
 
 
 def _taken(upload: Upload, name: str) -> bool:

@@ -20,21 +20,24 @@ def lint_bundle(
     catalog: Catalog | None = None,
     forms: dict[str, bytes] | None = None,
     rules: list[Rule] | None = None,
+    catalog_file: str = "catalog.yaml",
 ) -> list[Finding]:
     """Check BPMN and DMN files (name -> content) together with their forms (name -> JSON).
 
     `catalog=None` skips the lane check; `forms=None` skips checking that form files exist.
     Never raises: whatever cannot be read or parsed is reported as a finding.
     """
-    return _lint(files, catalog, forms, lambda name: name, rules)
+    return _lint(files, catalog, forms, lambda name: name, rules, catalog_file=catalog_file)
 
 
-def _lint(files, catalog, forms, form_label: Callable[[str], str], rules=None, found: Iterable[Finding] = ()):
+def _lint(files, catalog, forms, form_label: Callable[[str], str], rules=None, found: Iterable[Finding] = (),
+          catalog_file: str = "catalog.yaml"):
     findings = list(found)
     try:
         documents, problems = load_documents(dict(files or {}))
         findings += problems
-        ctx = LintContext(documents=documents, catalog=catalog, forms=forms, form_label=form_label)
+        ctx = LintContext(documents=documents, catalog=catalog, forms=forms, form_label=form_label,
+                          catalog_file=catalog_file)
         findings += run_rules(ctx, RULES if rules is None else rules)
     except Exception as exc:  # noqa: BLE001 - the last resort behind the per-rule guard
         findings.append(error("lint-internal", f"lint failed: {exc!r}; the files may still be fine"))
@@ -60,10 +63,11 @@ def lint_paths(
     forms_dir = Path(forms_dir) if forms_dir is not None else _display(root / "forms")
     forms, problems = read_forms(forms_dir)
     findings += problems
+    catalog_file = str(_display(root / CATALOG_PATH))
     if catalog is None:
         catalog, problems = load_catalog(root / CATALOG_PATH)
         findings += problems
-    return _lint(files, catalog, forms, lambda name: str(forms_dir / name), found=findings)
+    return _lint(files, catalog, forms, lambda name: str(forms_dir / name), found=findings, catalog_file=catalog_file)
 
 
 def read_diagrams(paths: list[Path]) -> tuple[dict[str, bytes], list[Finding]]:

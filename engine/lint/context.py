@@ -108,6 +108,7 @@ class LintContext:
     catalog: Catalog | None = None
     forms: dict[str, bytes] | None = None
     form_label: Callable[[str], str] = field(default=lambda name: name)
+    catalog_file: str = "catalog.yaml"  # how findings about the catalog name it
 
     def bpmn_documents(self) -> list[Document]:
         return [doc for doc in self.documents if doc.kind == "bpmn"]

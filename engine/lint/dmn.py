@@ -5,12 +5,17 @@ An input cell is not a full expression. SpiffWorkflow's DMNEngine.evaluate turns
   - a cell that parses as Python on its own is compared with `(input) == (cell)`;
   - otherwise the cell is appended to the input expression: `age` + `< 18` -> `age< 18`.
 `-` or an empty cell matches anything. Lint rebuilds the same expression and compiles it.
+
+The engine's `?` replacement is a regular expression quadratic in a cell's length (20,000
+characters take some 40 s), so a cell or input expression longer than
+engine.limits.DMN_CELL_MAX_CHARS is refused before any regular expression runs over it.
 """
 from __future__ import annotations
 
 import ast
 import re
 
+from engine.limits import DMN_CELL_MAX_CHARS
 from engine.lint.context import Document, LintContext
 from engine.lint.expressions import compile_problems
 from engine.lint.findings import WARNING, Finding
@@ -75,6 +80,8 @@ def _input_expression(doc: Document, input_element) -> tuple[str | None, list[Fi
     if not (text or "").strip():
         message = "input has no expression: SpiffWorkflow would look its label up in the task data"
         return None, [doc.finding(input_element, "dmn-input-compile", message, WARNING)]
+    if len(text) > DMN_CELL_MAX_CHARS:
+        return None, [_too_long(doc, text_element, "input expression", text)]
     problems = [
         doc.finding(text_element, "dmn-input-compile", f"input expression {text!r} does not compile: {message}")
         for _, message in compile_problems(text, "eval")
@@ -92,6 +99,8 @@ def _input_cell(doc: Document, entry, input_expression: str) -> list[Finding]:
     where, text = _cell_text(doc, entry)
     if text is None or text == "-":
         return []
+    if len(text) > DMN_CELL_MAX_CHARS:
+        return [_too_long(doc, where, "input cell", text)]
     if not text.strip():
         message = "blank cell: the engine compares the input with () here; write - to match anything"
         return [doc.finding(where, "dmn-cell-compile", message, WARNING)]
@@ -152,7 +161,16 @@ def _output_cell(doc: Document, entry) -> list[Finding]:
     where, text = _cell_text(doc, entry)
     if not text:
         return []  # the engine outputs "" for an empty output cell
+    if len(text) > DMN_CELL_MAX_CHARS:
+        return [_too_long(doc, where, "output cell", text)]
     return [
         doc.finding(where, "dmn-cell-compile", f"output {text!r} does not compile: {message}")
         for _, message in compile_problems(text, "eval")
     ]
+
+
+def _too_long(doc: Document, where, what: str, text: str) -> Finding:
+    message = (f"{what} of {len(text)} characters is longer than the {DMN_CELL_MAX_CHARS} allowed: SpiffWorkflow's "
+               "decision engine takes time that grows with the square of a cell's length; compute the value in "
+               "a script task before the decision")
+    return doc.finding(where, "dmn-cell-too-long", message)

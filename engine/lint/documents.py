@@ -7,6 +7,7 @@ from lxml import etree
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
+from engine.definitions.xml_files import ForbiddenMarkup, UnreadableDiagram, diagram_text
 from engine.lint.context import BPMN_NS, SPIFF_NS, Document, local_name, namespace, owner_id
 from engine.lint.findings import Finding, error, warning
 
@@ -27,25 +28,40 @@ def parse_xml(content: bytes) -> etree._Element:
     return etree.fromstring(content, _xml_parser())
 
 
-def _as_bytes(content) -> bytes:
-    if isinstance(content, str):
-        return content.encode("utf-8")
-    return bytes(content or b"")
-
-
 def load_documents(files: dict[str, bytes]) -> tuple[list[Document], list[Finding]]:
     documents, findings = [], []
     for name in sorted(files):
-        document, problems = load_document(name, _as_bytes(files[name]))
+        document, problems = _load_alone(name, files[name])
         findings.extend(problems)
         if document is not None:
             documents.append(document)
     return documents, findings
 
 
-def load_document(name: str, content: bytes) -> tuple[Document | None, list[Finding]]:
-    if not content.strip():
+def _load_alone(name: str, content) -> tuple[Document | None, list[Finding]]:
+    # One file that trips lint itself must not hide the other files' findings.
+    try:
+        return load_document(name, content)
+    except Exception as exc:  # noqa: BLE001 - the last resort for this file only
+        return None, [error("lint-internal", f"lint could not read this file: {exc!r}; it may still be fine",
+                            file=name)]
+
+
+def refusal(name: str, exc: UnreadableDiagram) -> Finding:
+    """The finding for a diagram file that cannot be read as text, wherever it was read."""
+    if isinstance(exc, ForbiddenMarkup):
+        return error("xml-doctype", exc.message, file=name, line=exc.line)
+    return error("file-encoding", exc.message, file=name, line=exc.line)
+
+
+def load_document(name: str, content: bytes | str | None) -> tuple[Document | None, list[Finding]]:
+    try:
+        text = diagram_text(content)
+    except UnreadableDiagram as exc:
+        return None, [refusal(name, exc)]
+    if not text.strip():
         return None, [error("xml-syntax", "the file is empty", file=name)]
+    content = text.encode("utf-8")
     try:
         root = parse_xml(content)
     except etree.XMLSyntaxError as exc:

@@ -59,7 +59,8 @@ def test_small_arithmetic_still_works():
 
 
 def test_long_output_is_cut_off():
-    text = rendered("{% for i in range(5000) %}{{ filler }}{% endfor %}", {"filler": "0123456789"})
+    text = rendered("{% for i in range(50) %}{% for j in range(100) %}{{ filler }}{% endfor %}{% endfor %}",
+                    {"filler": "0123456789"})
     assert len(text) == MAX_OUTPUT_CHARS + 1 and text.endswith("…")
 
 
@@ -69,3 +70,8 @@ def test_no_instructions_is_empty_text():
 
 def test_data_keys_that_are_not_names_do_not_break_rendering():
     assert rendered("{{ ok }}", {"ok": "好", "not a name": 1, 3: "x"}) == "好"
+
+
+def test_case_data_cannot_be_let_through_unescaped_with_the_safe_filter():
+    shown = render_instructions("{{ summary|safe }}", {"summary": "<img src=x onerror=alert(1)>"})
+    assert "<img" not in shown.text and shown.note

@@ -66,6 +66,11 @@ class WorkingCalendar:
             raise ValueError(f"unknown calendar keys: {sorted(unknown)} (expected holidays, workdays)")
         return cls(raw.get("holidays") or (), raw.get("workdays") or (), raw.get("country") or "CN")
 
+    def to_dict(self) -> dict[str, Any]:
+        """What from_dict takes to make the same calendar (for an evaluation process)."""
+        return {"holidays": sorted(d.isoformat() for d in self.extra_holidays),
+                "workdays": sorted(d.isoformat() for d in self.extra_workdays), "country": self.country}
+
     @classmethod
     def from_file(cls, path: str | Path) -> WorkingCalendar:
         path = Path(path)

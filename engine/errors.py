@@ -112,6 +112,18 @@ class SandboxTimeout(SandboxViolation):
     code = "sandbox_timeout"
 
 
+class SandboxMemoryExceeded(SandboxViolation):
+    """A script, expression or instruction text needed more memory than its process may have."""
+
+    code = "sandbox_memory"
+
+
+class UnsaveableValue(SandboxViolation):
+    """A script left a value case data cannot hold (not JSON, a cycle, too deep or too big)."""
+
+    code = "unsaveable_value"
+
+
 @dataclass
 class ScriptFailure:
     """Where a script/condition failed, for incidents."""

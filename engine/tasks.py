@@ -225,7 +225,8 @@ class TaskDesk:
             comments = [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
             item = self._named(session, [task_item(row, case, self.clock.now())])[0]
         data, hidden = self._visible_data(row, case, parsed)
-        instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data)
+        instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data,
+                                           sandbox=self.runtime.sandbox)
         return TaskDetail(
             task=item, case=_case_ref(case, detail=True),
             form=form_of(parsed, row.task_spec, row.form), instructions=instructions.text,

@@ -18,7 +18,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import using_clock
 from engine.definitions.parsing import ParsedProcess
-from engine.errors import STATE_ZH, Conflict, CorruptInstance, NotFound
+from engine.errors import STATE_ZH, Conflict, CorruptInstance, FieldError, NotFound, ValidationFailed
+from engine.evaluation.step_bounds import before_engine_step
 from engine.notifications import Occasion
 from engine.runtime import history, projections
 from engine.runtime.facts import project_facts
@@ -86,7 +87,7 @@ class InstanceChange:
         """Run engine steps; a failing script or condition becomes an incident, nothing is lost."""
         try:
             with using_clock(self.runtime.clock):
-                self.workflow.do_engine_steps()
+                self.workflow.do_engine_steps(will_complete_task=before_engine_step)
         except (SpiffWorkflowException, WorkflowException) as exc:
             self._record_incident(exc)
 
@@ -139,12 +140,26 @@ class InstanceChange:
                 self.row.status, self.row.ended_at = "completed", self.now
                 self.emit("instance_completed", data=_plain(data))
             history.drop_finished_rounds(self.workflow, finished_before=self.started)
-            self.row.serialized = self.runtime.codec.dumps(self.workflow)
+            self.row.serialized = self._serialized()
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         self._notify()
         repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)
         self._write_rows()
         self.events.clear()
+
+    def _serialized(self) -> bytes:
+        """The workflow as stored. Scripts and decision outputs are checked when they run; this
+        is the last line: a value that still cannot be saved refuses the whole change (the
+        transaction rolls back, the case stays as it was) instead of failing on every retry."""
+        try:
+            return self.runtime.codec.dumps(self.workflow)
+        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
+            message = f"{type(exc).__name__}: {str(exc)[:300]}"
+            raise ValidationFailed(
+                "the case's data after this step cannot be saved; nothing was changed", [
+                    FieldError("(form)", f"a step left a value case data cannot hold ({message})", "unsaveable",
+                               zh=f"某一步骤留下了案件数据无法保存的值（{message}），请联系流程设计人员")],
+                zh="此步骤之后的案件数据无法保存，案件保持原样", instance=self.row.id) from None
 
     def _notify(self) -> None:
         notifier = self.runtime.notifier
@@ -252,7 +267,8 @@ class InstanceChange:
             self.runtime._outbox_dirty = True
 
     def _sync_tasks(self) -> None:
-        ready = {t.id: t for t in projections.ready_human_tasks(self.workflow, self.runtime.sandbox, self.now)}
+        ready = {t.id: t for t in projections.ready_human_tasks(self.workflow, self.runtime.sandbox, self.now,
+                                                                  on_error=self._record_incident)}
         known = set(self.row.open_task_ids or [])
         for row in self.open_task_rows():
             if row.id not in ready and row.state in ("ready", "suspended"):
@@ -315,6 +331,10 @@ def load_workflow(runtime, instance_id: str, blob: bytes, parsed):
 
 def _incident_message(exc: Exception) -> str:
     text = str(exc)
+    # SpiffWorkflow's "Error evaluating expression" hides what happened: the error it wrapped.
+    cause = exc.__cause__ or exc.__context__ if getattr(exc, "error_type", "unknown") != "unknown" else None
+    if cause is not None and str(cause) not in text:
+        text += f" {type(cause).__name__}: {cause}"
     notes = getattr(exc, "__notes__", None) or getattr(exc, "notes", None)
     if notes:
         text += " | " + " | ".join(str(n) for n in notes)

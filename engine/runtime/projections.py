@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -42,8 +43,11 @@ def task_properties(task_spec) -> dict[str, str]:
     return dict((getattr(task_spec, "extensions", None) or {}).get("properties") or {})
 
 
-def ready_human_tasks(workflow, sandbox, now: datetime) -> list[ReadyTask]:
-    return [_ready_task(t, sandbox, now) for t in ready_manual_tasks(workflow)]
+def ready_human_tasks(workflow, sandbox, now: datetime, on_error=None) -> list[ReadyTask]:
+    """The ready user and manual tasks with their deadlines and priorities. An expression of
+    a task's properties that fails (or overruns its limits) is passed to `on_error(exc)` as a
+    WorkflowTaskException on that task, and the task is listed without what it would give."""
+    return [_ready_task(t, sandbox, now, on_error) for t in ready_manual_tasks(workflow)]
 
 
 # SpiffWorkflow's task iterator stops descending at this depth (TaskIterator's max_depth).
@@ -64,18 +68,28 @@ def ready_manual_tasks(workflow) -> list:
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 
 
-def _ready_task(task, sandbox, now: datetime) -> ReadyTask:
+def _ready_task(task, sandbox, now: datetime, on_error=None) -> ReadyTask:
     spec = task.task_spec
     props = task_properties(spec)
+
+    def guarded(compute, fallback, what: str):
+        try:
+            return compute()
+        except Exception as exc:  # noqa: BLE001 - an incident on this task, not a failed save
+            if on_error is None:
+                raise
+            on_error(WorkflowTaskException(f"{what}: {type(exc).__name__}: {exc}", task=task, exception=exc))
+            return fallback
+
     return ReadyTask(
         id=str(task.id),
         spec_name=element_id(spec),
         title=spec.bpmn_name or element_id(spec),
         lane=getattr(spec, "lane", None),
         form=props.get(FORM_SCHEMA),
-        due_at=_due_at(task, props, sandbox, now),
+        due_at=guarded(lambda: _due_at(task, props, sandbox, now), None, "dueAt"),
         deadline_basis=_deadline_basis(task, props, sandbox),
-        priority=_priority(task, props, sandbox),
+        priority=guarded(lambda: _priority(task, props, sandbox), 0, "priority"),
         properties=props,
         called_process=called_process(task),
     )

@@ -130,7 +130,7 @@ def test_comprehensions_f_strings_and_unpacking_work(sandbox):
         data)
     assert data["adults"] == ["张三"]
     assert data["summary"] == "1 adult(s), oldest  30"
-    assert data["pairs"] == [("李四", 17), ("张三", 30)]
+    assert data["pairs"] == [["李四", 17], ["张三", 30]]  # case data is JSON: tuples become lists
     assert data["total"] == 47
     assert data["first"]["name"] == "张三"
 

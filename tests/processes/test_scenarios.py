@@ -20,7 +20,7 @@ def test_every_shipped_process_has_scenarios():
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+@pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.name}/{p.stem}" for p in SCENARIOS])
 def test_scenario_passes(path, mode):
     result = run_scenario_file(path, ROOT, mode)
     assert result.passed, result.message + (f"\n{result.detail}" if result.detail else "")

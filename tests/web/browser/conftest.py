@@ -170,6 +170,9 @@ def new_page(browser, live_server):
 
     def open_page(device: str = "desktop", **options) -> Page:
         size = PHONE if device == "phone" else DESKTOP
+        # Reduced motion, as a person may ask her phone for: dialogs open at once, so a click
+        # never lands on one still zooming in (the pages honour it: usePrefersReducedMotion).
+        options = {"reduced_motion": "reduce", **options}
         context = browser.new_context(base_url=live_server.base_url, locale="zh-CN", timezone_id="Asia/Shanghai",
                                       **size, **options)
         context.set_default_timeout(EXPECT_TIMEOUT_MS)

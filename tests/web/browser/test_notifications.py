@@ -70,7 +70,9 @@ def test_she_sets_quiet_hours_and_keeps_due_soon_reminders_from_her_phone(new_pa
     # Her saved settings are in the form (outside channels on) before she changes anything.
     expect(dialog.get_by_role("switch", name="发送到我的外部渠道")).to_be_checked()
     due_soon = dialog.get_by_role("checkbox", name="即将到期")
-    due_soon.check()  # before the time fields, whose native pickers may cover the form on a phone
+    # Before the time fields, whose native pickers may cover the form on a phone. A tap, then
+    # what she sees: the box ticked (Form re-renders it after the event, which check() does not wait for).
+    due_soon.click()
     expect(due_soon).to_be_checked()
     dialog.get_by_label("免打扰开始时间").fill("22:00")
     dialog.get_by_label("免打扰结束时间").fill("07:00")

@@ -2,10 +2,11 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider, type ThemeConfig } from 'antd';
 import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, useLocation } from 'react-router';
 
+import { usePrefersReducedMotion } from '@/hooks/use-reduced-motion';
 import { useScrollToTop } from '@/hooks/use-scroll-to-top';
 import { createQueryClient } from '@/lib/query-client';
 
@@ -44,9 +45,11 @@ const THEME: ThemeConfig = {
 export function App() {
   const { i18n } = useTranslation();
   const [queryClient] = useState(createQueryClient);
+  const reducedMotion = usePrefersReducedMotion();
+  const theme = useMemo<ThemeConfig>(() => ({ ...THEME, token: { ...THEME.token, motion: !reducedMotion } }), [reducedMotion]);
   return (
     // antd writes two-character Chinese buttons as "登 录"; UI.md's labels are 登录, 认领, 提交.
-    <ConfigProvider theme={THEME} locale={i18n.language === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
+    <ConfigProvider theme={theme} locale={i18n.language === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <ScrollToTopOnNavigate />

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from engine.runtime.deployment import deploy_project
@@ -13,6 +16,19 @@ def runtime(store, clock):
     rt = Runtime(store, clock=clock)
     deploy_project(rt, FIXTURES, actor="designer")
     return rt
+
+
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch):
+    """A copy of the project's processes and forms as the current directory, with its own
+    database file, for the command line (`jiahe lint`, `deploy`, `test-process`)."""
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("processes", "forms"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("JIAHE_DB_PATH", str(tmp_path / "jiahe.sqlite3"))
+    return tmp_path
 
 
 def ready(view, name):

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
@@ -13,32 +10,19 @@ from api.cli import cli
 from engine.store import Store
 from engine.store.models import AuditEvent, ProcessInstance
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A copy of the project's processes and forms, with its own database file."""
-    for folder in ("processes", "forms"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("JIAHE_DB_PATH", str(tmp_path / "jiahe.sqlite3"))
-    return tmp_path
-
 
 def _run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_lint_passes_on_the_shipped_processes(project):
+def test_lint_passes_on_the_shipped_processes(project_copy):
     result = _run("lint")
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("0 error(s), 0 warning(s)")
 
 
-def test_lint_reports_a_broken_condition_with_file_line_and_element_as_json(project):
-    path = project / "processes" / "bpmn" / "dispute_case.bpmn"
+def test_lint_reports_a_broken_condition_with_file_line_and_element_as_json(project_copy):
+    path = project_copy / "processes" / "bpmn" / "dispute_case.bpmn"
     path.write_text(path.read_text(encoding="utf-8").replace("not mediation_allowed", "not mediation_allowed)"),
                     encoding="utf-8")
     result = _run("lint", "--json")
@@ -50,8 +34,8 @@ def test_lint_reports_a_broken_condition_with_file_line_and_element_as_json(proj
     assert set(broken) == {"severity", "code", "file", "line", "element_id", "message"}
 
 
-def test_lint_fails_with_a_commitment_finding_when_a_path_skips_feedback(project):
-    path = project / "processes" / "bpmn" / "dispute_case.bpmn"
+def test_lint_fails_with_a_commitment_finding_when_a_path_skips_feedback(project_copy):
+    path = project_copy / "processes" / "bpmn" / "dispute_case.bpmn"
     text = path.read_text(encoding="utf-8")
     text = text.replace('<spiffworkflow:property name="commitment" value="feedback"/>', "", 1)
     text = text.replace('<spiffworkflow:property name="commitment" value="feedback"/>', "", 1)
@@ -61,22 +45,22 @@ def test_lint_fails_with_a_commitment_finding_when_a_path_skips_feedback(project
     assert "commitment-" in result.output and "feedback" in result.output
 
 
-def test_lint_never_shows_a_traceback_for_garbage(project):
-    (project / "processes" / "bpmn" / "garbage.bpmn").write_bytes(b"\x00\xffnot xml at all")
+def test_lint_never_shows_a_traceback_for_garbage(project_copy):
+    (project_copy / "processes" / "bpmn" / "garbage.bpmn").write_bytes(b"\x00\xffnot xml at all")
     result = _run("lint")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "xml-syntax" in result.output
 
 
-def test_deploy_then_deploy_again_makes_no_new_version(project):
+def test_deploy_then_deploy_again_makes_no_new_version(project_copy):
     first = _run("deploy")
     assert first.exit_code == 0 and "dispute_case: version 1 (new version" in first.output
     again = _run("deploy")
     assert "dispute_case: version 1 (unchanged" in again.output
 
 
-def test_deploy_refuses_files_with_lint_errors_and_names_them(project):
-    path = project / "processes" / "bpmn" / "dispute_case.bpmn"
+def test_deploy_refuses_files_with_lint_errors_and_names_them(project_copy):
+    path = project_copy / "processes" / "bpmn" / "dispute_case.bpmn"
     path.write_text(path.read_text(encoding="utf-8").replace("not mediation_allowed", "not mediation_allowed)"),
                     encoding="utf-8")
     result = CliRunner().invoke(cli, ["deploy"])
@@ -84,22 +68,22 @@ def test_deploy_refuses_files_with_lint_errors_and_names_them(project):
     assert result.exit_code == 2 and "condition-compile" in result.output and "Traceback" not in result.output
 
 
-def _project_with_a_case(project):
+def _project_with_a_case(project_copy):
     """The project's database, deployed, with one dispute case registered."""
     from engine.runtime.deployment import deploy_project
     from engine.runtime.runtime import Runtime
 
-    store = Store(f"sqlite:///{project / 'jiahe.sqlite3'}")
+    store = Store(f"sqlite:///{project_copy / 'jiahe.sqlite3'}")
     store.upgrade()
     runtime = Runtime(store)
-    deploy_project(runtime, project, actor="designer")
+    deploy_project(runtime, project_copy, actor="designer")
     case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
                          data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
     return store, case
 
 
-def test_audit_verify_names_the_first_broken_event(project):
-    store, case = _project_with_a_case(project)
+def test_audit_verify_names_the_first_broken_event(project_copy):
+    store, case = _project_with_a_case(project_copy)
     assert _run("audit", "verify").exit_code == 0
     with store.write() as session:
         session.execute(update(AuditEvent).where(AuditEvent.stream == case.id, AuditEvent.seq == 2)
@@ -110,8 +94,8 @@ def test_audit_verify_names_the_first_broken_event(project):
     store.dispose()
 
 
-def test_audit_verify_takes_a_case_number_and_fails_clearly_on_an_unknown_case(project):
-    store, case = _project_with_a_case(project)
+def test_audit_verify_takes_a_case_number_and_fails_clearly_on_an_unknown_case(project_copy):
+    store, case = _project_with_a_case(project_copy)
     with store.read() as session:
         number = session.get(ProcessInstance, case.id).case_no
     known = _run("audit", "verify", "--case", number)
@@ -121,9 +105,9 @@ def test_audit_verify_takes_a_case_number_and_fails_clearly_on_an_unknown_case(p
     store.dispose()
 
 
-def test_a_checkpoint_written_by_the_cli_catches_a_cut_off_chain(project):
-    store, case = _project_with_a_case(project)
-    taken = _run("audit", "checkpoint", "--output", str(project / "cp.json"))
+def test_a_checkpoint_written_by_the_cli_catches_a_cut_off_chain(project_copy):
+    store, case = _project_with_a_case(project_copy)
+    taken = _run("audit", "checkpoint", "--output", str(project_copy / "cp.json"))
     assert taken.exit_code == 0 and "chain head(s) signed into" in taken.output
     with store.write() as session:
         newest = session.get(ProcessInstance, case.id).audit_seq
@@ -134,17 +118,17 @@ def test_a_checkpoint_written_by_the_cli_catches_a_cut_off_chain(project):
                         .values(audit_seq=newest - 1, audit_hash=previous)
                         .execution_options(synchronize_session=False))
     assert _run("audit", "verify").exit_code == 0
-    result = _run("audit", "verify", "--checkpoint", str(project / "cp.json"))
+    result = _run("audit", "verify", "--checkpoint", str(project_copy / "cp.json"))
     assert result.exit_code == 1 and f"BROKEN {case.id}: event {newest}: erased or cut short" in result.output
     store.dispose()
 
 
-def test_db_upgrade_is_repeatable(project):
+def test_db_upgrade_is_repeatable(project_copy):
     assert _run("db", "upgrade").exit_code == 0
     assert "up to date" in _run("db", "upgrade").output
 
 
-def test_worker_once_fires_due_timers_and_exits(project):
+def test_worker_once_fires_due_timers_and_exits(project_copy):
     _run("deploy")
     result = _run("worker", "--once")
     assert result.exit_code == 0

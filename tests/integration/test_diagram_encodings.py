@@ -22,20 +22,11 @@ ROOT = Path(__file__).resolve().parents[2]
 RECODED = {"dispute_case.bpmn": "encoding='UTF-8'", "risk_triage.dmn": 'encoding="UTF-8"'}
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    for folder in ("processes", "forms"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("JIAHE_DB_PATH", str(tmp_path / "jiahe.sqlite3"))
-    return tmp_path
 
-
-def recode(project: Path, encoding: str, *, declare: bool = True) -> None:
+def recode(project_copy: Path, encoding: str, *, declare: bool = True) -> None:
     """dispute_case.bpmn and risk_triage.dmn in `encoding`, declared as such (or left saying UTF-8)."""
     for name, declaration in RECODED.items():
-        path = project / "processes" / "bpmn" / name
+        path = project_copy / "processes" / "bpmn" / name
         text = path.read_text(encoding="utf-8")
         if declare:
             text = text.replace(declaration, declaration.replace("UTF-8", encoding.upper()), 1)
@@ -48,13 +39,13 @@ def _run(*args):
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "gbk", "gb18030"])
 def test_a_shipped_diagram_in_another_encoding_deploys_as_the_utf8_file_and_starts_a_case(
-        project, sqlite_only_store, clock, encoding):
-    as_utf8 = {b.process_key: b.content_hash for b in collect_bundles(ProjectFiles.read(project))}
-    recode(project, encoding)
+        project_copy, sqlite_only_store, clock, encoding):
+    as_utf8 = {b.process_key: b.content_hash for b in collect_bundles(ProjectFiles.read(project_copy))}
+    recode(project_copy, encoding)
     runtime = Runtime(sqlite_only_store, clock=clock)
 
-    assert [f for f in lint_paths([project / "processes"]) if f.severity == "error"] == []
-    deployed = {d.process_key: d.content_hash for d in deploy_project(runtime, project, actor="designer")}
+    assert [f for f in lint_paths([project_copy / "processes"]) if f.severity == "error"] == []
+    deployed = {d.process_key: d.content_hash for d in deploy_project(runtime, project_copy, actor="designer")}
     case = runtime.start("dispute_case", actor="clerk", org_unit="grid-a1",
                          data={"channel": "phone", "dispute_type": "divorce", "summary": "离婚财产分割争议"})
 
@@ -62,8 +53,8 @@ def test_a_shipped_diagram_in_another_encoding_deploys_as_the_utf8_file_and_star
     assert case.status == "running" and case.tasks
 
 
-def test_lint_and_deploy_refuse_a_gbk_file_that_says_utf8_with_the_same_finding_and_no_traceback(project):
-    recode(project, "gbk", declare=False)
+def test_lint_and_deploy_refuse_a_gbk_file_that_says_utf8_with_the_same_finding_and_no_traceback(project_copy):
+    recode(project_copy, "gbk", declare=False)
 
     linted = _run("lint", "--json")
     deployed = CliRunner().invoke(cli, ["deploy"])
@@ -76,15 +67,15 @@ def test_lint_and_deploy_refuse_a_gbk_file_that_says_utf8_with_the_same_finding_
         assert f"{Path(f['file']).name}:{f['line']}: file-encoding [None]" in deployed.output
 
 
-def test_test_process_runs_a_scenario_against_a_gb18030_diagram(project):
-    scenarios = project / "tests" / "processes" / "womens_council_topic"
+def test_test_process_runs_a_scenario_against_a_gb18030_diagram(project_copy):
+    scenarios = project_copy / "tests" / "processes" / "womens_council_topic"
     scenarios.mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "processes" / "womens_council_topic" / "not_a_topic_answered_directly.yaml", scenarios)
-    path = project / "processes" / "bpmn" / "womens_council_topic.bpmn"
+    path = project_copy / "processes" / "bpmn" / "womens_council_topic.bpmn"
     text = path.read_text(encoding="utf-8").replace("encoding='UTF-8'", "encoding='GB18030'", 1)
     path.write_bytes(text.encode("gb18030"))
 
-    result = _run("test-process", "--project", str(project), "--mode", "live")
+    result = _run("test-process", "--project", str(project_copy), "--mode", "live")
 
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("1 passed, 0 failed")

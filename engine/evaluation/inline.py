@@ -35,7 +35,15 @@ _CALLS = frozenset({
     "len", "bool", "str", "int", "float", "abs", "min", "max",
 })
 _ATTRIBUTES = frozenset({"year", "month", "day", "hour", "minute", "second", "days", "seconds"})
-_HELPERS = _CALLS | {"date", "datetime", "timedelta", "timezone", "range", "sum", "sorted", "round"}
+
+
+@functools.cache
+def _callables() -> frozenset[str]:
+    """Helpers and builtins scripts may call: as values they are not data. Read from the sandbox
+    when first needed (the sandbox imports this module)."""
+    from engine.sandbox import HELPER_NAMES, SAFE_BUILTINS
+
+    return HELPER_NAMES | {name for name, value in SAFE_BUILTINS.items() if callable(value)}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,7 +67,7 @@ def _allowed(node: ast.AST, called: set[int]) -> bool:
     if isinstance(node, ast.Attribute):
         return node.attr in _ATTRIBUTES or (node.attr == "get" and id(node) in called)
     if isinstance(node, ast.Name):
-        return node.id not in _HELPERS or id(node) in called
+        return node.id not in _callables() or id(node) in called
     if isinstance(node, ast.Dict):
         return None not in node.keys  # `{**a}` is fine in itself, but keep displays plain
     return True

@@ -29,7 +29,7 @@ from typing import Any
 
 from engine.errors import SandboxMemoryExceeded, SandboxTimeout
 from engine.evaluation import failures
-from engine.evaluation.protocol import HEADER, MAX_FRAME_BYTES, ProcessGone
+from engine.evaluation.protocol import ProcessGone, read_frame_from, write_frame
 from engine.limits import SCRIPT_MEMORY_LIMIT_MB
 
 log = logging.getLogger(__name__)
@@ -61,18 +61,13 @@ class _Process:
 
     def ask(self, frame: bytes, seconds: float) -> dict:
         try:
-            self.popen.stdin.write(HEADER.pack(len(frame)) + frame)
-            self.popen.stdin.flush()
+            write_frame(self.popen.stdin, frame)
         except (BrokenPipeError, OSError) as exc:
             raise ProcessGone(str(exc)) from exc
         return self._read(time.monotonic() + seconds)
 
     def _read(self, deadline: float) -> dict:
-        header = self._take(HEADER.size, deadline)
-        (size,) = HEADER.unpack(header)
-        if size > MAX_FRAME_BYTES:
-            raise ProcessGone(f"frame of {size} bytes")
-        return json.loads(self._take(size, deadline))
+        return read_frame_from(lambda size: self._take(size, deadline))
 
     def _take(self, size: int, deadline: float) -> bytes:
         poller = select.poll()

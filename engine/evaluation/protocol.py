@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 HEADER = struct.Struct(">I")
@@ -23,11 +24,16 @@ def write_frame(stream: BinaryIO, payload: bytes | str | dict) -> None:
 
 
 def read_frame(stream: BinaryIO) -> Any:
-    header = _read_exactly(stream, HEADER.size)
-    (size,) = HEADER.unpack(header)
+    return read_frame_from(lambda size: _read_exactly(stream, size))
+
+
+def read_frame_from(take: Callable[[int], bytes]) -> Any:
+    """A frame from `take(n)`, which returns exactly n bytes (or raises): the engine's reader
+    gives up at a deadline, the evaluation process's blocks."""
+    (size,) = HEADER.unpack(take(HEADER.size))
     if size > MAX_FRAME_BYTES:
         raise ProcessGone(f"frame of {size} bytes is beyond {MAX_FRAME_BYTES}")
-    return json.loads(_read_exactly(stream, size))
+    return json.loads(take(size))
 
 
 def _read_exactly(stream: BinaryIO, size: int) -> bytes:

@@ -40,7 +40,7 @@ def main() -> None:
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 512
     _cap_memory(memory_mb)
     write_frame(channel, {"ready": os.getpid()})
-    handler = _Handler(memory_mb)
+    handler = _Handler()
     while True:
         try:
             request = read_frame(requests)
@@ -80,8 +80,7 @@ def _cap_cpu(time_limit: float) -> None:
 
 
 class _Handler:
-    def __init__(self, memory_mb: int):
-        self.memory_mb = memory_mb
+    def __init__(self):
         self.calendars: dict[str, Any] = {}
 
     def handle(self, request: dict) -> dict:

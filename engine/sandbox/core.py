@@ -1,6 +1,7 @@
 """The Sandbox and its SpiffWorkflow script engine."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import traceback
@@ -40,8 +41,6 @@ class Sandbox:
         self.isolated = isolated
         self._pool = pool
         self.helpers: dict[str, object] = _make_helpers(self.clock, self.calendar)
-        self._calendar_spec = self.calendar.to_dict()
-        self._calendar_key = hashlib.sha1(json.dumps(self._calendar_spec).encode()).hexdigest()
 
     def compile(self, source: str, mode: str = "exec") -> CodeType:
         """The restricted code object for `source` (cached); SandboxViolation(line=N) if refused."""
@@ -88,8 +87,14 @@ class Sandbox:
         return to_wire(values, dates=True), sorted(n for n in values if n in external and n not in context)
 
     def _setting(self) -> dict:
-        return {"now": self.clock.now().isoformat(), "calendar": self._calendar_spec,
-                "calendar_key": self._calendar_key, "time_limit": self.time_limit}
+        return {"now": self.clock.now().isoformat(), **self._calendar_setting, "time_limit": self.time_limit}
+
+    @functools.cached_property
+    def _calendar_setting(self) -> dict:
+        """The calendar as the evaluation process rebuilds it, with a key it caches it by.
+        Only an isolated sandbox sends it: the process makes a Sandbox per request."""
+        spec = self.calendar.to_dict()
+        return {"calendar": spec, "calendar_key": hashlib.sha1(json.dumps(spec).encode()).hexdigest()}
 
     def _compiled(self, source: str, mode: str) -> _Compiled:
         compiled = _compile(source, mode)

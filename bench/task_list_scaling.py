@@ -8,8 +8,9 @@ process_instance row per case (risk colour, level, case number, a workflow blob 
 size) and its human_task rows — the completed steps behind it and the one to four steps ready
 now, each offered to its lane's role in the unit the router would pick (processes/catalog.yaml):
 screen_risk / accept_case / record_outcome / feedback_to_party to the intake clerk at the
-case's (handling) unit, mediate_level1 to the grid worker at the grid, mediate_level2 and
-follow_up_visit to the village mediator at the village, mediate_level3 to the town mediator,
+case's (handling) unit, `mediate` by the case's tier of the mediation ladder
+(processes/ladders/three_tier.yaml: to the grid worker at the grid, the village mediator at the
+village or the town mediator at the town), follow_up_visit to the village mediator at the village,
 expert opinions to the lawyer and psychologist at the town, red-risk steps to the county's
 rights officer, and so on. Cases arise mostly in the four grids, some in the villages and the
 town. About one ready task in six is claimed by a colleague; each measured user has exactly
@@ -108,7 +109,9 @@ ACCEPT_WITHIN = {"red": timedelta(hours=2), "orange": timedelta(hours=8), "yello
 FOLLOW_UP = {"red": timedelta(days=30), "orange": timedelta(days=30), "yellow": timedelta(days=90),
              "blue": timedelta(days=180)}
 
-# Steps: (title, lane, role, lane level or "case", form, due, deadline basis).
+# Steps: (title, lane, role, lane level or "case", form, due, deadline basis). The key is the
+# task's BPMN id, but for `mediate`, one task offered by the case's tier of the mediation ladder
+# (processes/ladders/three_tier.yaml): mediate@<tier> is `mediate` at that tier (task_spec()).
 STEPS = {
     "screen_risk": ("风险筛查", "受理员", "intake_clerk", "case", "risk_screening.schema.json", None, None),
     "accept_case": ("受理审查", "受理员", "intake_clerk", "case", "accept_case.schema.json", "accept",
@@ -121,16 +124,16 @@ STEPS = {
                     timedelta(days=1), "红色风险立即处置（本地规定）"),
     "protection_order_help": ("协助申请人身安全保护令", "法律顾问", "legal_advisor", "town",
                               "protection_order_help.schema.json", timedelta(days=1), "反家庭暴力法第23条、第28条"),
-    "mediate_level1": ("网格员现场调解", "网格员", "grid_worker", "grid", "mediation_result.schema.json",
-                       timedelta(days=7), "网格现场调解一般7日内完成（本地规定）；逾期升级至村（社区）"),
-    "mediate_level2": ("村（社区）调解", "村调解员", "village_mediator", "village", "mediation_result.schema.json",
-                       timedelta(days=30), "人民调解工作若干规定第33条：调解一般在一个月内结束"),
+    "mediate@grid": ("网格员现场调解", "调解员", "grid_worker", "grid", "mediation_result.schema.json",
+                     timedelta(days=7), "网格现场调解一般7日内完成（本地规定）；逾期升级至村（社区）"),
+    "mediate@village": ("村（社区）调解", "调解员", "village_mediator", "village", "mediation_result.schema.json",
+                        timedelta(days=30), "人民调解工作若干规定第33条：调解一般在一个月内结束"),
     "legal_opinion": ("法律意见", "法律顾问", "legal_advisor", "town", "legal_opinion.schema.json",
                       timedelta(days=5), "专家会商意见5日内提出（本地规定）"),
     "psych_assessment": ("心理评估与疏导", "心理咨询师", "psychologist", "town", "psych_assessment.schema.json",
                          timedelta(days=5), "专家会商意见5日内提出（本地规定）"),
-    "mediate_level3": ("乡镇调解工作室调解", "镇调解员", "town_mediator", "town", "mediation_result.schema.json",
-                       timedelta(days=30), "人民调解工作若干规定第33条：调解一般在一个月内结束"),
+    "mediate@town": ("乡镇调解工作室调解", "调解员", "town_mediator", "town", "mediation_result.schema.json",
+                     timedelta(days=30), "人民调解工作若干规定第33条：调解一般在一个月内结束"),
     "remind_supervisor": ("督办提醒", "督办", "supervisor", "case", "supervisor_reminder.schema.json",
                           timedelta(days=2), "督办：临近时限前提醒（本地规定）"),
     "record_outcome": ("记录处理结果", "受理员", "intake_clerk", "case", "outcome.schema.json", None, None),
@@ -144,15 +147,15 @@ STEPS = {
 STAGES = [
     (8, [], ["screen_risk"]),
     (8, ["screen_risk"], ["accept_case"]),
-    (28, ["screen_risk", "accept_case"], ["mediate_level1"]),
-    (18, ["screen_risk", "accept_case"], ["mediate_level2"]),
+    (28, ["screen_risk", "accept_case"], ["mediate@grid"]),
+    (18, ["screen_risk", "accept_case"], ["mediate@village"]),
     (5, ["screen_risk", "accept_case"], ["legal_opinion", "psych_assessment"]),
-    (7, ["screen_risk", "accept_case", "legal_opinion", "psych_assessment"], ["mediate_level3"]),
+    (7, ["screen_risk", "accept_case", "legal_opinion", "psych_assessment"], ["mediate@town"]),
     (3, ["screen_risk", "accept_case"], ["report_to_police", "shelter_referral", "safety_plan",
                                          "protection_order_help"]),
-    (9, ["screen_risk", "accept_case", "mediate_level1"], ["record_outcome"]),
-    (6, ["screen_risk", "accept_case", "mediate_level2", "record_outcome"], ["feedback_to_party"]),
-    (8, ["screen_risk", "accept_case", "mediate_level2", "record_outcome", "feedback_to_party"],
+    (9, ["screen_risk", "accept_case", "mediate@grid"], ["record_outcome"]),
+    (6, ["screen_risk", "accept_case", "mediate@village", "record_outcome"], ["feedback_to_party"]),
+    (8, ["screen_risk", "accept_case", "mediate@village", "record_outcome", "feedback_to_party"],
      ["follow_up_visit"]),
 ]
 STAGE_WEIGHTS = [s[0] for s in STAGES]
@@ -208,14 +211,14 @@ def seed(store, n_cases: int, version_id: int, rng: random.Random) -> Seeded:
 def _case(rng: random.Random, number: int, version_id: int, blobs: list[bytes]) -> tuple[dict, list[dict]]:
     origin = rng.choices(CASE_ORIGIN, CASE_ORIGIN_WEIGHTS)[0]
     _, done, ready = rng.choices(STAGES, STAGE_WEIGHTS)[0]
-    if "mediate_level1" in ready or "safety_plan" in ready:  # grid work: a case from a grid
+    if "mediate@grid" in ready or "safety_plan" in ready:  # grid work: a case from a grid
         origin = rng.choice(list(GRIDS))
     screened = bool(done)
     colour = _colour(rng, ready) if screened else None
     level = max(COLOUR_LEVEL[colour], _lowest_tier(origin)) if colour else None
-    if "mediate_level2" in ready or "follow_up_visit" in ready:
+    if "mediate@village" in ready or "follow_up_visit" in ready:
         level = max(level, 2)
-    if "mediate_level3" in ready or "legal_opinion" in ready:
+    if "mediate@town" in ready or "legal_opinion" in ready:
         level = 3
     handling = _handling_unit(origin, level)
     created = NOW - timedelta(days=rng.uniform(0, 60))
@@ -254,9 +257,9 @@ def _case(rng: random.Random, number: int, version_id: int, blobs: list[bytes]) 
 def _colour(rng: random.Random, ready: list[str]) -> str:
     if "report_to_police" in ready:
         return "red"
-    if "legal_opinion" in ready or "mediate_level3" in ready:
+    if "legal_opinion" in ready or "mediate@town" in ready:
         return rng.choice(["orange", "red"])
-    if "mediate_level1" in ready:
+    if "mediate@grid" in ready:
         return "blue"
     return rng.choices(COLOURS, COLOUR_WEIGHTS)[0]
 
@@ -291,13 +294,19 @@ def _task(rng, instance_id, name, origin, handling, colour, created, ended) -> d
         due = FOLLOW_UP[colour]
     return {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "instance_id": instance_id,
-        "process_key": "dispute_case", "task_spec": name, "title": title, "lane": lane, "role": role,
-        "level": level, "org_unit": unit, "assignee": None, "state": "completed" if ended else "ready",
+        "process_key": "dispute_case", "task_spec": task_spec(name), "title": title, "lane": lane,
+        "role": role, "level": level, "org_unit": unit, "assignee": None,
+        "state": "completed" if ended else "ready",
         "due_at": created + due if due else None, "deadline_basis": basis,
         "priority": PRIORITY.get(colour, 1) if name == "accept_case" else 0, "form": form,
         "created_at": created, "ended_at": ended,
         "ended_by": _worker(role, unit) if ended else None,
     }
+
+
+def task_spec(step: str) -> str:
+    """The BPMN id of a step of STEPS: mediate@grid and the like are `mediate`."""
+    return step.partition("@")[0]
 
 
 def _worker(role: str, unit: str) -> str:

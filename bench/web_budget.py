@@ -289,7 +289,7 @@ def main() -> None:
             server.wait_until_healthy()
             token = server.call("/api/v1/auth/login", {"username": USER, "password": PASSWORD})["token"]
             offered = server.call("/api/v1/tasks?scope=group&per_page=100", token=token)["items"]
-            task = next(t for t in offered if t["name"] == "mediate_level1")
+            task = next(t for t in offered if t["name"] == "mediate" and t["role"] == "grid_worker")
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
                 print(f"jiahe demo at {server.base}, Chromium {browser.version}, user {USER} on a 390x844 phone; "

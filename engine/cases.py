@@ -50,7 +50,8 @@ STATUSES = ("running", "suspended", "incident", "completed", "terminated")
 # Where a supervisor may push a case up one level: the open mediation steps whose failure
 # the process itself routes to the next level (DOMAIN.md, tiered handling). Level 3 is not
 # here: its failure leads to litigation, not to a higher level.
-ESCALATION_STEPS = {"dispute_case": ("mediate_level1", "mediate_level2")}
+# The mediation step a supervisor's escalation completes as failed, moving the case up its ladder now.
+ESCALATION_STEPS = {"dispute_case": ("mediate",)}
 ESCALATION_NOTE = "督办升级："
 
 
@@ -257,7 +258,9 @@ class CaseService:
         if task.assignee and task.assignee != who.username:
             self.runtime.unclaim(task.id, actor=who.username, force=True)
         today = self.clock.now().astimezone(CHINA_TZ).date().isoformat()
-        result = {"result": "failed", "mediation_summary": f"{ESCALATION_NOTE}{reason.strip()}", "mediated_on": today}
+        # move_up: straight to the next tier, even where the profile allows this tier another attempt
+        result = {"result": "failed", "mediation_summary": f"{ESCALATION_NOTE}{reason.strip()}", "mediated_on": today,
+                  "move_up": True}
         with _status_conflicts():
             self.runtime.complete(task.id, result, actor=who.username)
         return self.detail(who, case_id)
@@ -273,10 +276,11 @@ class CaseService:
                                zh=f"案件 {facts.case_no} 当前为「{STATE_ZH.get(facts.status, facts.status)}」"
                                   "，只有进行中的案件才能升级上报")
         task = next((t for t in self._open_tasks(facts.id) if t.name in steps), None)
-        if task is None:
-            raise InvalidState(f"case {facts.case_no} is not in level-1 or level-2 mediation, so there is no "
-                               f"level to escalate from", case_no=facts.case_no,
-                               zh=f"案件 {facts.case_no} 不在一级或二级调解阶段，无法升级上报")
+        tier = (self.runtime.task_data(task.id).get("mediation_tier") or {}) if task is not None else {}
+        if task is None or tier.get("last", True):
+            raise InvalidState(f"case {facts.case_no} is not in mediation below the last tier of its ladder, so "
+                               f"there is no tier to escalate to", case_no=facts.case_no,
+                               zh=f"案件 {facts.case_no} 不在可升级的调解阶段（最后一级调解不能再升级），无法升级上报")
         return task
 
     # -- jurisdiction and privacy ----------------------------------------------------------------

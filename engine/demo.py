@@ -8,7 +8,7 @@ nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,6 +18,19 @@ from engine.store import Store
 from engine.store import repository as repo
 
 DEMO_ORG = Path("processes") / "org" / "demo.yaml"
+
+
+def demo_org_file(project_root: Path) -> Path:
+    """The organisation the demo imports: the one the running region profile names (so that
+    JIAHE_LADDER_PROFILE=jiangyin_331 brings the city mediator its last tier needs), else
+    processes/org/demo.yaml."""
+    from engine.definitions.ladder import running_ladder
+
+    root = Path(project_root)
+    ladder = running_ladder(root)
+    return root / ladder.org if ladder is not None and ladder.org and (root / ladder.org).exists() else root / DEMO_ORG
+
+
 DEMO_PASSWORD = "jiahe-demo"
 PROCESS = "dispute_case"
 INTAKE_ACTOR = "clerk"
@@ -79,7 +92,7 @@ def seed_demo(runtime, store: Store, project_root: Path, clock: Clock, *, cases:
 
     root = Path(project_root)
     summary = SeedSummary()
-    summary.org = import_org(store, root / DEMO_ORG, actor="demo", now=clock.now())
+    summary.org = import_org(store, demo_org_file(root), actor="demo", now=clock.now())
     summary.deployed = deploy_project(runtime, root, actor="designer")
     if cases:
         for case in demo_cases(clock.now()):
@@ -128,8 +141,7 @@ def demo_cases(now: datetime) -> list[DemoCase]:
 
 def _received(case: DemoCase, now: datetime) -> DemoCase:
     at = (now - timedelta(hours=case.received_hours_ago)).astimezone(CHINA).isoformat(timespec="seconds")
-    return DemoCase(case.number, case.org_unit, case.channel, {**case.intake, "received_at": at}, case.steps,
-                    case.stage, case.received_hours_ago)
+    return replace(case, intake={**case.intake, "received_at": at})
 
 
 def _awaiting_screening() -> DemoCase:
@@ -183,8 +195,9 @@ def _town_mediation_after_escalation(day: str) -> DemoCase:
                         children_involved=1),
               "referral_source": "court"}
     steps = (Step("screen_risk", INTAKE_ACTOR, _screening(recent_separation=True)), _accept(),
-             Step("mediate_level2", "mediator_b",
-                  _mediation("failed", day, "双方对探望时间分歧较大，村级调解未能达成一致")),
+             # move_up: the village hands it on at once, also where a profile allows it more tries (331)
+             Step("mediate", "mediator_b",
+                  {**_mediation("failed", day, "双方对探望时间分歧较大，村级调解未能达成一致"), "move_up": True}),
              Step("legal_opinion", "lawyer", {"opinion": "不直接抚养子女的一方依法享有探望权，宜约定固定探望时间"}),
              Step("psych_assessment", "psychologist",
                   {"assessment": "孩子有焦虑情绪，建议父母避免当着孩子争吵", "needs_ongoing_support": True}))
@@ -204,7 +217,7 @@ def _awaiting_feedback(day: str) -> DemoCase:
     intake = _intake("property", "网格排查发现：兄弟二人因父亲去世后老宅归属起争执，妯娌之间也互不来往。",
                      ("何淑芬", "applicant", "female", 46), ("何建军", "respondent", "male", 49))
     steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept(),
-             Step("mediate_level1", "grid_b1", _mediation("resolved", day, "双方同意老宅由兄长居住，兄长补偿弟弟三万元")),
+             Step("mediate", "grid_b1", _mediation("resolved", day, "双方同意老宅由兄长居住，兄长补偿弟弟三万元")),
              Step("record_outcome", INTAKE_ACTOR, _agreement("老宅由兄长居住，兄长分两次补偿弟弟三万元", "王网格")))
     return DemoCase(7, "grid-b1", "grid_screening", intake, steps, "已调解成功，待告知当事人",
                     received_hours_ago=74)
@@ -218,7 +231,7 @@ def _closed(day: str) -> DemoCase:
              "renewed_conflict": False, "new_colour": "blue", "close_aftercare": True,
              "notes": "夫妻关系缓和，已按约定共同管理家庭开支"}
     steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept(),
-             Step("mediate_level1", "grid_a1", _mediation("resolved", day, "双方约定每月工资按比例存入家庭账户")),
+             Step("mediate", "grid_a1", _mediation("resolved", day, "双方约定每月工资按比例存入家庭账户")),
              Step("record_outcome", INTAKE_ACTOR, _agreement("每月工资按比例存入家庭共同账户，重大开支共同商量", "李网格")),
              Step("feedback_to_party", INTAKE_ACTOR, feedback),
              Step("follow_up_visit", "mediator_a", visit))
@@ -288,7 +301,7 @@ def demo_logins(project_root: Path) -> list[DemoLogin]:
     """One line per (user, membership) of the demo organisation file, in its order."""
     from engine.org import OrgFile
 
-    org = OrgFile.load(Path(project_root) / DEMO_ORG)
+    org = OrgFile.load(demo_org_file(Path(project_root)))
     names = {unit.id: unit.name for unit in org.chart.units.values()}
     return [DemoLogin(user.username, user.display_name or user.username, m.role, m.org_unit,
                       names.get(m.org_unit, m.org_unit))

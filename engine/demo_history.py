@@ -259,11 +259,13 @@ def _accept(rng, colour: str, decision: str = "accept") -> Act:
     return Act(delay, "accept_case", INTAKE_ACTOR, lambda at: data)
 
 
-def _mediate(rng, level: int, who: str, result: str, days: tuple[float, float]) -> Act:
+def _mediate(rng, who: str, result: str, days: tuple[float, float]) -> Act:
     summaries = {"resolved": "双方达成和解，签订书面调解协议", "failed": "双方分歧较大，未能达成一致",
                  "withdrawn": "双方自行和解，申请人撤回调解申请"}
-    return Act(_days(rng, *days), f"mediate_level{level}", who,
-               lambda at: {"result": result, "mediated_on": _day(at), "mediation_summary": summaries[result]})
+    # A failure hands the case on at once (move_up), also where a profile allows the tier more tries
+    return Act(_days(rng, *days), "mediate", who,
+               lambda at: {"result": result, "mediated_on": _day(at), "mediation_summary": summaries[result],
+                           **({"move_up": True} if result == "failed" else {})})
 
 
 def _experts(rng) -> list[Act]:
@@ -302,7 +304,7 @@ def _visit(rng, who: str, colour: str) -> Act:
 
 def _resolved_at_grid(rng, unit):
     return [_screen(rng, "blue"), _accept(rng, "blue"),
-            _mediate(rng, 1, GRID_WORKERS[unit], "resolved", (0.5, 4.5)), _outcome(rng, "mediated_agreement", "网格员"),
+            _mediate(rng, GRID_WORKERS[unit], "resolved", (0.5, 4.5)), _outcome(rng, "mediated_agreement", "网格员"),
             _feedback(rng), _visit(rng, MEDIATORS[unit], "blue")]
 
 
@@ -312,27 +314,27 @@ def _escalated_by_missed_deadline(rng, unit):
     return [_screen(rng, "blue"), _accept(rng, "blue"),
             Act(timedelta(days=5, hours=2), "remind_supervisor", "supervisor_town",
                 lambda at: {"acknowledged": True, "instruction": "请网格员两日内结案"}),
-            Act(timedelta(days=2, hours=3), "mediate_level2", MEDIATORS[unit],
+            Act(timedelta(days=2, hours=3), "mediate", MEDIATORS[unit],
                 lambda at: {"result": "resolved", "mediated_on": _day(at), "mediation_summary": "村调委会调解成功"}),
             _outcome(rng, "mediated_agreement", "村调解员"), _feedback(rng), _visit(rng, MEDIATORS[unit], "blue")]
 
 
 def _resolved_at_village(rng, unit):
     return [_screen(rng, "yellow"), _accept(rng, "yellow"),
-            _mediate(rng, 2, MEDIATORS[unit], "resolved", (2, 20)), _outcome(rng, "mediated_agreement", "村调解员"),
+            _mediate(rng, MEDIATORS[unit], "resolved", (2, 20)), _outcome(rng, "mediated_agreement", "村调解员"),
             _feedback(rng), _visit(rng, MEDIATORS[unit], "yellow")]
 
 
 def _village_fails_town_decides(rng, unit):
     town = rng.choices(["resolved", "failed"], [65, 35])[0]
-    return [_screen(rng, "yellow"), _accept(rng, "yellow"), _mediate(rng, 2, MEDIATORS[unit], "failed", (3, 18)),
-            *_experts(rng), _mediate(rng, 3, "town_mediator", town, (2, 20)), *_town_ending(rng, unit, town, "yellow")]
+    return [_screen(rng, "yellow"), _accept(rng, "yellow"), _mediate(rng, MEDIATORS[unit], "failed", (3, 18)),
+            *_experts(rng), _mediate(rng, "town_mediator", town, (2, 20)), *_town_ending(rng, unit, town, "yellow")]
 
 
 def _orange_at_town(rng, unit):
     town = rng.choices(["resolved", "failed"], [55, 45])[0]
     return [_screen(rng, "orange"), _accept(rng, "orange"), *_experts(rng),
-            _mediate(rng, 3, "town_mediator", town, (3, 22)), *_town_ending(rng, unit, town, "orange")]
+            _mediate(rng, "town_mediator", town, (3, 22)), *_town_ending(rng, unit, town, "orange")]
 
 
 def _town_ending(rng, unit, result: str, colour: str) -> list[Act]:
@@ -348,7 +350,7 @@ def _not_accepted(rng, unit):
 
 
 def _withdrawn(rng, unit):
-    return [_screen(rng, "yellow"), _accept(rng, "yellow"), _mediate(rng, 2, MEDIATORS[unit], "withdrawn", (1, 10)),
+    return [_screen(rng, "yellow"), _accept(rng, "yellow"), _mediate(rng, MEDIATORS[unit], "withdrawn", (1, 10)),
             _outcome(rng, "withdrawn_by_party"), _feedback(rng)]
 
 
@@ -408,7 +410,7 @@ def _red_joint_handling(rng, unit):
 
 def _stalled_before_feedback(rng, unit):
     # Mediated, recorded, and then nobody told the party: 有果必公 overdue.
-    return [_screen(rng, "blue"), _accept(rng, "blue"), _mediate(rng, 1, GRID_WORKERS[unit], "resolved", (0.5, 4)),
+    return [_screen(rng, "blue"), _accept(rng, "blue"), _mediate(rng, GRID_WORKERS[unit], "resolved", (0.5, 4)),
             _outcome(rng, "mediated_agreement", "网格员")]
 
 

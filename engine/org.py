@@ -36,6 +36,7 @@ ROLES = {
     "intake_clerk": "受理员",
     "village_mediator": "村(社区)调解员",
     "town_mediator": "乡镇调解员",
+    "committee_mediator": "县市婚调委调解员",
     "legal_advisor": "法律顾问",
     "psychologist": "心理咨询师",
     "rights_officer": "妇联维权干部",

@@ -111,7 +111,7 @@ def download_bpmn(key, version):
 @designers_only
 def lint(_files):
     """Check uploaded files; always 200, with whatever is wrong (unreadable files too) as findings."""
-    findings = lint_upload(read_upload(_uploaded_files()))
+    findings = lint_upload(read_upload(_uploaded_files(), services().project_root))
     return {"findings": [f.to_dict() for f in findings]}
 
 
@@ -123,7 +123,7 @@ def deploy(_files):
     """Deploy the complete set of files of the processes in the uploaded catalog.yaml: each
     whose content changed becomes a new version. Any lint error: 422 with the findings,
     and nothing is deployed."""
-    upload = read_upload(_uploaded_files())
+    upload = read_upload(_uploaded_files(), services().project_root)
     refuse_undeployable(upload)
     deployed = deploy_project(services().runtime, upload.project, actor=current_principal().username)
     return {"deployed": [{"key": d.process_key, "version": d.version, "created": d.created} for d in deployed]}
@@ -223,7 +223,8 @@ def try_scenarios(options):
     deployed) on a throwaway database; 422 with the findings when the files have lint errors,
     409 while another trial runs."""
     svc = services()
-    result = trial.try_upload(svc.store, read_upload(_uploaded_files()), svc.project_root, options["scenarios"])
+    result = trial.try_upload(svc.store, read_upload(_uploaded_files(), svc.project_root), svc.project_root,
+                              options["scenarios"])
     return {"passed": result.passed, "processes": result.processes, "skipped": result.skipped,
             "scenarios": [{**vars(r), "steps": [vars(s) for s in r.steps]} for r in result.results]}
 

@@ -2,7 +2,8 @@
 
 A process's bundle holds the BPMN file that defines it, the BPMN files of the processes it
 calls, the DMN files of the decisions it uses, the forms its user tasks name and its catalog
-entry. Changing any of them makes a new version; changing another process's files does not.
+entry; a process that mediates by a ladder also holds its region profile (processes/ladders/).
+Changing any of them makes a new version; changing another process's files does not.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from engine.audit import canonical_json
 from engine.definitions.catalog import Catalog
+from engine.definitions.ladder import LADDER_DIR, Ladder, LadderError, active_profile_key, read_ladders
 from engine.definitions.parsing import FORM_PROPERTIES, new_parser
 from engine.definitions.xml_files import UnreadableDiagram, diagram_text
 from engine.errors import DefinitionError
@@ -29,18 +31,22 @@ class Bundle:
     forms: dict[str, str] = field(default_factory=dict)
     catalog: dict = field(default_factory=dict)
     called_catalog: dict = field(default_factory=dict)  # the catalog entries of the processes it calls
+    ladder: dict = field(default_factory=dict)  # its region profile, as a case carries it
 
     def to_dict(self) -> dict:
         raw = {"process_key": self.process_key, "name": self.name, "bpmn": self.bpmn,
                "dmn": self.dmn, "forms": self.forms, "catalog": self.catalog}
         if self.called_catalog:  # absent otherwise, so the content hash of a process that calls none stays
             raw["called_catalog"] = self.called_catalog
+        if self.ladder:
+            raw["ladder"] = self.ladder
         return raw
 
     @classmethod
     def from_dict(cls, raw: dict) -> Bundle:
         return cls(raw["process_key"], raw.get("name", ""), dict(raw["bpmn"]), dict(raw.get("dmn", {})),
-                   dict(raw.get("forms", {})), dict(raw.get("catalog", {})), dict(raw.get("called_catalog", {})))
+                   dict(raw.get("forms", {})), dict(raw.get("catalog", {})), dict(raw.get("called_catalog", {})),
+                   dict(raw.get("ladder", {})))
 
     @property
     def content_hash(self) -> str:
@@ -60,17 +66,37 @@ class ProjectFiles:
     forms: dict[str, str]
     catalog: Catalog
     unreadable: dict[str, bytes] = field(default_factory=dict)
+    # Region profiles by key, and those that could not be read (lint names why).
+    ladders: dict[str, Ladder] = field(default_factory=dict)
+    broken_ladders: dict[str, LadderError] = field(default_factory=dict)
+    root: Path | None = None  # where it was read from: profiles name their org file relative to it
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         root, unreadable = Path(root), {}
-        return cls(
+        project = cls(
             bpmn=_read_texts(root / "processes" / "bpmn", "*.bpmn", diagram_text, unreadable),
             dmn=_read_texts(root / "processes" / "bpmn", "*.dmn", diagram_text, unreadable),
             forms=_read_texts(root / "forms", "*.json", _utf8_text, unreadable),
             catalog=Catalog.load(root / "processes" / "catalog.yaml"),
             unreadable=unreadable,
         )
+        project.use_ladders_of(root)
+        return project.running_profile(None)
+
+    def use_ladders_of(self, root: Path) -> ProjectFiles:
+        """The region profiles of the project at `root` (an upload brings none: the server's apply)."""
+        self.root = Path(root)
+        self.ladders, self.broken_ladders = read_ladders(self.root / LADDER_DIR)
+        return self
+
+    def running_profile(self, profile: str | None) -> ProjectFiles:
+        """This tree with every laddered process on `profile`, or on the deployment's setting
+        (JIAHE_LADDER_PROFILE, else what the catalog names) when `profile` is None."""
+        for entry in self.catalog.processes.values():
+            if entry.ladder:
+                entry.ladder = profile or active_profile_key(entry.ladder)
+        return self
 
 
 def _read_texts(folder: Path, pattern: str, as_text, unreadable: dict[str, bytes]) -> dict[str, str]:
@@ -138,7 +164,18 @@ def _bundle_for(key: str, parser, project: ProjectFiles) -> Bundle:
         catalog=_catalog_entry(project.catalog, key),
         called_catalog={pid: _catalog_entry(project.catalog, pid) for pid in sorted(process_ids)
                         if pid != key and pid in project.catalog.processes},
+        ladder=_ladder_of(project, key),
     )
+
+
+def _ladder_of(project: ProjectFiles, key: str) -> dict:
+    profile = project.catalog.entry(key).ladder
+    if not profile:
+        return {}
+    if profile not in project.ladders:
+        raise DefinitionError(f"{key}: region profile {profile!r} not found in {LADDER_DIR}",
+                              zh=f"{key}：{LADDER_DIR} 中找不到地区调解梯级「{profile}」")
+    return project.ladders[profile].to_case_data()
 
 
 def _catalog_entry(catalog: Catalog, key: str) -> dict:

@@ -12,7 +12,10 @@ It lives in processes/catalog.yaml, next to the diagrams, so designers edit it w
           网格员: {role: grid_worker, level: grid}
 
 A lane is looked up by its name first, then by its id. `level` is one of LEVELS, or `case`
-for "the org unit the case currently sits at".
+for "the org unit the case currently sits at". A lane given as `ladder` (调解员: ladder) stands
+for whoever mediates at the case's current tier of its region profile (engine/definitions/
+ladder.py): the role and level come from the case's `mediation_tier` when the task is offered.
+A process that mediates by a ladder names its profile: `ladder: three_tier`.
 """
 from __future__ import annotations
 
@@ -25,12 +28,28 @@ from engine.errors import DefinitionError
 
 LEVELS = ("city", "county", "town", "village", "grid")
 CASE_LEVEL = "case"
+LADDER = "ladder"  # a lane's role and level: those of the case's current mediation tier
 
 
 @dataclass(frozen=True)
 class LaneRole:
     role: str
     level: str = CASE_LEVEL
+
+    @property
+    def by_ladder(self) -> bool:
+        return self.role == LADDER
+
+    def resolved(self, data: dict) -> LaneRole:
+        """A ladder lane as the role and level of the case's current tier (itself otherwise).
+        A case without a tier (it never entered the ladder) keeps the lane unresolved: the
+        task stays at the case's unit, offered to no role but supervisors'."""
+        if not self.by_ladder:
+            return self
+        tier = (data or {}).get("mediation_tier")
+        if isinstance(tier, dict) and tier.get("role") and tier.get("level") in LEVELS:
+            return LaneRole(role=str(tier["role"]), level=tier["level"])
+        return self
 
 
 @dataclass
@@ -40,6 +59,7 @@ class ProcessEntry:
     lanes: dict[str, LaneRole] = field(default_factory=dict)
     # A case process must keep the four commitments (lint checks every path); see DOMAIN.md.
     commitments: bool = False
+    ladder: str | None = None  # the region profile (processes/ladders/<ladder>.yaml) it mediates by
 
     def lane_role(self, lane_name: str | None, lane_id: str | None = None) -> LaneRole | None:
         for candidate in (lane_name, lane_id):
@@ -87,6 +107,7 @@ class Catalog:
                     "name": entry.name,
                     "commitments": entry.commitments,
                     "lanes": {lane: {"role": lr.role, "level": lr.level} for lane, lr in entry.lanes.items()},
+                    **({"ladder": entry.ladder} if entry.ladder else {}),
                 }
                 for key, entry in self.processes.items()
             },
@@ -96,8 +117,14 @@ class Catalog:
 def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
     lanes = {}
     for lane, spec in (body.get("lanes") or {}).items():
+        if spec == LADDER:
+            lanes[str(lane)] = LaneRole(role=LADDER, level=LADDER)
+            continue
         spec = {"role": spec} if isinstance(spec, str) else dict(spec or {})
         role, level = spec.get("role"), spec.get("level", CASE_LEVEL)
+        if role == LADDER and level == LADDER:  # a stored bundle's ladder lane
+            lanes[str(lane)] = LaneRole(role=LADDER, level=LADDER)
+            continue
         if roles and role not in roles:
             raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown role {role!r}",
                                   zh=f"流程目录：{key} 的泳道「{lane}」使用了未知的角色「{role}」")
@@ -105,5 +132,6 @@ def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
             raise DefinitionError(f"catalog: lane {lane!r} of {key} names unknown level {level!r}",
                                   zh=f"流程目录：{key} 的泳道「{lane}」使用了未知的层级「{level}」")
         lanes[str(lane)] = LaneRole(role=role, level=level)
+    ladder = body.get("ladder")
     return ProcessEntry(key=key, name=body.get("name", ""), lanes=lanes,
-                        commitments=bool(body.get("commitments", False)))
+                        commitments=bool(body.get("commitments", False)), ladder=str(ladder) if ladder else None)

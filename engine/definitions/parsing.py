@@ -34,6 +34,7 @@ class ParsedProcess:
     forms: dict[str, Any] = field(default_factory=dict)
     lanes: ProcessEntry | None = None
     called_lanes: dict[str, ProcessEntry] = field(default_factory=dict)  # of the processes it calls
+    ladder: dict = field(default_factory=dict)  # the region profile it mediates by (bundle "ladder")
 
     def form(self, name: str | None) -> Any:
         return self.forms.get(name) if name else None
@@ -75,6 +76,7 @@ def parse_bundle(version_id: int, version: int, bundle: dict) -> ParsedProcess:
         lanes=_process_entry(key, bundle.get("catalog") or {}, roles={}),
         called_lanes={called: _process_entry(called, entry or {}, roles={})
                       for called, entry in (bundle.get("called_catalog") or {}).items()},
+        ladder=dict(bundle.get("ladder") or {}),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -21,6 +21,7 @@ from engine.errors import DefinitionError, NotFound
 from engine.lint import lint_bundle
 from engine.lint.documents import parse_xml, refusal
 from engine.lint.findings import ERROR, Finding, error, finalize, warning
+from engine.lint.ladders import lint_ladders
 
 CATALOG_NAMES = ("catalog.yaml", "catalog.yml")
 KINDS = {".bpmn": "bpmn", ".dmn": "dmn", ".json": "forms"}
@@ -34,10 +35,13 @@ class Upload:
     catalog: Catalog | None = None  # the uploaded catalog when it could be read
 
 
-def read_upload(files: Iterable[tuple[str, bytes]]) -> Upload:
+def read_upload(files: Iterable[tuple[str, bytes]], project_root: Path | None = None) -> Upload:
     """Sort uploaded files into a ProjectFiles by name. Names are reduced to their last
-    part: a form is found by the name its user task gives, without folders."""
+    part: a form is found by the name its user task gives, without folders. Region profiles
+    are the deployment's (those of `project_root`), like its org chart: an upload brings none."""
     upload = Upload()
+    if project_root is not None:
+        upload.project.use_ladders_of(project_root)
     for raw_name, content in files:
         name = PurePosixPath((raw_name or "").replace("\\", "/")).name
         problem = _refusal(upload, name)
@@ -85,6 +89,7 @@ def _add(upload: Upload, name: str, text: str) -> None:
         upload.has_catalog = True
         upload.catalog, problem = _catalog(name, text)
         upload.project.catalog = upload.catalog or Catalog()
+        upload.project.running_profile(None)
         if problem is not None:
             upload.findings.append(problem)
         return
@@ -117,6 +122,8 @@ def lint_upload(upload: Upload) -> list[Finding]:
         findings.append(warning("forms-missing", "no forms (.json) were uploaded: form names were not checked"))
     # Without a usable catalog the lane check is skipped rather than failing every lane.
     findings += lint_bundle(files, catalog=upload.catalog, forms=forms or None)
+    if project.root is not None:
+        findings += lint_ladders(project.root, upload.catalog, project.ladders, project.broken_ladders)
     return finalize(findings)
 
 

@@ -5,9 +5,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine.definitions.catalog import Catalog
+from engine.definitions.ladder import LADDER_DIR, read_ladders
 from engine.lint.context import LintContext, Rule
 from engine.lint.documents import load_documents
 from engine.lint.findings import Finding, error, finalize
+from engine.lint.ladders import lint_ladders
 from engine.lint.rules import RULES, run_rules
 
 DIAGRAM_SUFFIXES = {".bpmn", ".dmn"}
@@ -67,6 +69,8 @@ def lint_paths(
     if catalog is None:
         catalog, problems = load_catalog(root / CATALOG_PATH)
         findings += problems
+    ladders, broken = read_ladders(root / LADDER_DIR)
+    findings += lint_ladders(root, catalog, ladders, broken, catalog_file=catalog_file)
     return _lint(files, catalog, forms, lambda name: str(forms_dir / name), found=findings, catalog_file=catalog_file)
 
 

@@ -151,6 +151,8 @@ def unreachable_nodes(ctx: LintContext) -> list[Finding]:
 
 
 GATEWAYS = ("exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway")
+# Declarations for lint itself, meaningful on a gateway: `maxRounds` bounds a loop (engine/lint/loops.py).
+LINT_DECLARATIONS = frozenset({"maxRounds"})
 
 
 def ignored_properties(ctx: LintContext) -> list[Finding]:
@@ -160,6 +162,8 @@ def ignored_properties(ctx: LintContext) -> list[Finding]:
     for kind in GATEWAYS:
         for doc, gateway in ctx.executable_elements(kind):
             for name, prop in spiff_properties(gateway).items():
+                if name in LINT_DECLARATIONS:
+                    continue
                 findings.append(doc.finding(prop, "property-ignored",
                                             f"property {name!r} on a gateway is ignored at run time: put it on a task "
                                             "or an event (a none intermediate throw event marks a moment)", WARNING))

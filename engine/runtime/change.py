@@ -281,9 +281,14 @@ class InstanceChange:
 
     def _add_task_row(self, task: projections.ReadyTask) -> None:
         lane_role = self.parsed.lane_role(task.lane, task.called_process)
+        data = self._data_for_routing()
+        if lane_role is not None and lane_role.by_ladder:
+            lane_role = lane_role.resolved({"mediation_tier": task.tier} if task.tier else data)
+            if lane_role.by_ladder:  # no tier in the data: offered at the case's unit, to no role
+                lane_role = None
         role = lane_role.role if lane_role else None
         level = lane_role.level if lane_role else None
-        org_unit = self.runtime.router.route(self.row, lane_role, self._data_for_routing())
+        org_unit = self.runtime.router.route(self.row, lane_role, data)
         row = self.task_rows[task.id] = rows.new_row(
             HumanTask.__table__, id=task.id, instance_id=self.row.id, process_key=self.row.process_key,
             task_spec=task.spec_name, title=task.title, lane=task.lane, role=role, level=level, org_unit=org_unit,

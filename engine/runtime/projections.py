@@ -37,6 +37,7 @@ class ReadyTask:
     priority: int
     properties: dict
     called_process: str | None = None  # the process a call activity runs it in (its lanes are that process's)
+    tier: dict | None = None  # the case's current mediation tier, for a lane that follows the ladder
 
 
 def task_properties(task_spec) -> dict[str, str]:
@@ -84,7 +85,8 @@ def _ready_task(task, sandbox, now: datetime, on_error=None) -> ReadyTask:
     return ReadyTask(
         id=str(task.id),
         spec_name=element_id(spec),
-        title=spec.bpmn_name or element_id(spec),
+        title=guarded(lambda: _title(task, props, sandbox), None, "titleExpression") or spec.bpmn_name
+        or element_id(spec),
         lane=getattr(spec, "lane", None),
         form=props.get(FORM_SCHEMA),
         due_at=guarded(lambda: _due_at(task, props, sandbox, now), None, "dueAt"),
@@ -92,7 +94,17 @@ def _ready_task(task, sandbox, now: datetime, on_error=None) -> ReadyTask:
         priority=guarded(lambda: _priority(task, props, sandbox), 0, "priority"),
         properties=props,
         called_process=called_process(task),
+        tier=task.data.get("mediation_tier") if isinstance(task.data.get("mediation_tier"), dict) else None,
     )
+
+
+def _title(task, props: dict, sandbox) -> str | None:
+    """A title that names the case's circumstances (`titleExpression`, e.g. the tier and the
+    attempt of a mediation); the element's name otherwise."""
+    if not props.get("titleExpression"):
+        return None
+    value = sandbox.evaluate(props["titleExpression"], dict(task.data))
+    return str(value)[:200] if value not in (None, "") else None
 
 
 def element_id(task_spec) -> str:

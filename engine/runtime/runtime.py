@@ -34,6 +34,8 @@ from engine.store.models import ProcessInstance, ProcessVersion
 
 # What a case is registered with besides its start form: the channel the matter came by.
 START_ENVELOPE = frozenset({"channel"})
+# The region profile a laddered case mediates by (engine/definitions/ladder.py), in its data.
+LADDER_VARIABLE = "mediation_ladder"
 
 
 class Runtime:
@@ -114,6 +116,8 @@ class Runtime:
         change = InstanceChange(self, session, row, parsed, actor, now)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
+        if parsed.ladder:  # the case keeps the ladder it started on, whatever is deployed later
+            workflow.task_tree.data[LADDER_VARIABLE] = parsed.ladder
         keep_case_data(workflow, data)
         if start_message:
             cancel_other_start_events(workflow, start_message)

@@ -42,7 +42,7 @@ VERBS: dict[str, tuple[str, dict[str, str]]] = {
 }
 MAIN = "main"  # `follow: main`: back to the instance the scenario started
 TOP_KEYS = {"name": "text", "process": "text", "org_unit": "text", "clock": "datetime",
-            "start": "mapping", "steps": "list", "expect": "mapping"}
+            "start": "mapping", "steps": "list", "expect": "mapping", "profiles": "text_list"}
 START_KEYS = {"channel": "text", "as": "text", "data": "mapping"}
 EXPECT_KEYS = {"status": "status", "outcome": "scalar", "path_includes": "text_list",
                "path_excludes": "text_list", "events": "text_list", "data": "mapping"}
@@ -119,6 +119,9 @@ class Scenario:
     start: Start
     steps: list[Step]
     expect: Expectations
+    # The region profiles (processes/ladders/) a scenario of a laddered process holds under;
+    # empty: every shipped profile (a path that does not depend on the ladder).
+    profiles: list[str] = field(default_factory=list)
 
 
 def compact(value: Any) -> str:
@@ -191,7 +194,7 @@ def _build(document: Any, file: str, problems: list[str]) -> Scenario | None:
     return Scenario(file=file, name=top.get("name") or Path(file).stem, process=top.get("process", ""),
                     org_unit=top.get("org_unit"), clock=top.get("clock") or DEFAULT_CLOCK,
                     start=_start(top.get("start") or {}, problems), steps=steps,
-                    expect=_expect(top.get("expect") or {}, problems))
+                    expect=_expect(top.get("expect") or {}, problems), profiles=list(top.get("profiles") or []))
 
 
 def _start(raw: dict, problems: list[str]) -> Start:

@@ -85,7 +85,8 @@ def result_lines(result) -> list[str]:
     """The CLI's lines for one result: PASS/FAIL, then the failure indented beneath."""
     mark = "PASS" if result.passed else "FAIL"
     title = result.name if result.name == _stem(result.file) else f"{result.name} ({result.file})"
-    lines = [f"{mark} [{result.mode}] {title} ({result.duration:.2f}s)"]
+    under = f", {result.profile}" if getattr(result, "profile", None) else ""
+    lines = [f"{mark} [{result.mode}{under}] {title} ({result.duration:.2f}s)"]
     if not result.passed:
         lines.append(f"  {result.message}")
         lines.extend(f"    {line}" for line in result.detail.rstrip().splitlines())

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from engine.calendar import WorkingCalendar
 from engine.clock import ManualClock
+from engine.definitions.bundle import ProjectFiles
+from engine.definitions.catalog import Catalog
+from engine.definitions.ladder import LADDER_DIR, load_ladder
 from engine.errors import JiaheError
 from engine.org import HierarchyRouter, OrgChart
 from engine.runtime.auditing import timeline
@@ -71,6 +74,7 @@ class ScenarioResult:
     steps_run: int = 0  # steps that passed before the first failure
     duration: float = 0.0  # seconds
     detail: str = ""  # the traceback when something other than a Jiahe error broke the run
+    profile: str | None = None  # the region profile it ran under (laddered processes only)
 
 
 # -- entry points -----------------------------------------------------------------------------
@@ -81,12 +85,24 @@ def discover(project_root: str | Path, under: str = "tests/processes") -> list[P
 
 
 def run_scenario_file(path: str | Path, project_root: str | Path, mode: str,
-                      runtime_factory: RuntimeFactory | None = None) -> ScenarioResult:
+                      runtime_factory: RuntimeFactory | None = None, profile: str | None = None) -> ScenarioResult:
     try:
         scenario = load_scenario(path)
     except ScenarioFileError as exc:
         return invalid_file_result(Path(path), exc, mode)
-    return run_scenario(scenario, project_root, mode, runtime_factory)
+    return run_scenario(scenario, project_root, mode, runtime_factory, profile=profile)
+
+
+def scenario_profiles(scenario: Scenario, project_root: str | Path) -> list[str | None]:
+    """The region profiles a scenario runs under: for a process that mediates by a ladder,
+    each shipped profile (processes/ladders/) the scenario holds under; otherwise [None], the
+    deployment's own setting."""
+    root = Path(project_root)
+    if not Catalog.load(root / "processes" / "catalog.yaml").entry(scenario.process).ladder:
+        return [None]
+    shipped = sorted(path.stem for path in (root / LADDER_DIR).glob("*.yaml"))
+    return [key for key in shipped if not scenario.profiles or key in scenario.profiles] + \
+        [key for key in scenario.profiles if key not in shipped]  # an unknown name fails, saying so
 
 
 def run_files(paths: Iterable[str | Path], project_root: str | Path, modes: Iterable[str] = MODES,
@@ -105,8 +121,9 @@ def iter_results(paths: Iterable[str | Path], project_root: str | Path, modes: I
         except ScenarioFileError as exc:
             yield invalid_file_result(Path(path), exc, "file")
             continue
-        for mode in modes:
-            yield run_scenario(scenario, project_root, mode, runtime_factory)
+        for profile in scenario_profiles(scenario, project_root):
+            for mode in modes:
+                yield run_scenario(scenario, project_root, mode, runtime_factory, profile=profile)
 
 
 def invalid_file_result(path: Path, exc: ScenarioFileError, mode: str) -> ScenarioResult:
@@ -114,7 +131,7 @@ def invalid_file_result(path: Path, exc: ScenarioFileError, mode: str) -> Scenar
 
 
 def run_scenario(scenario: Scenario, project_root: str | Path, mode: str,
-                 runtime_factory: RuntimeFactory | None = None) -> ScenarioResult:
+                 runtime_factory: RuntimeFactory | None = None, profile: str | None = None) -> ScenarioResult:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     factory = runtime_factory or _default_factory(Path(project_root))
@@ -122,13 +139,14 @@ def run_scenario(scenario: Scenario, project_root: str | Path, mode: str,
     with tempfile.TemporaryDirectory(prefix="jiahe-scenario-") as folder:
         store = Store(f"sqlite:///{Path(folder) / 'scenario.sqlite3'}")
         try:
-            run = ScenarioRun(scenario, mode, store, ManualClock(scenario.clock), factory, Path(project_root))
+            run = ScenarioRun(scenario, mode, store, ManualClock(scenario.clock), factory, Path(project_root),
+                              profile=profile)
             message, detail = run.execute()
         finally:
             store.dispose()
     return ScenarioResult(file=scenario.file, name=scenario.name, mode=mode, passed=not message,
                           message=message, steps_run=run.steps_run,
-                          duration=time.perf_counter() - began, detail=detail)
+                          duration=time.perf_counter() - began, detail=detail, profile=profile)
 
 
 def _default_factory(project_root: Path) -> RuntimeFactory:
@@ -149,9 +167,10 @@ def completed_path(runtime, instance_id: str) -> list[str]:
 # -- one run ----------------------------------------------------------------------------------
 class ScenarioRun:
     def __init__(self, scenario: Scenario, mode: str, store: Store, clock: ManualClock,
-                 factory: RuntimeFactory, project_root: Path):
+                 factory: RuntimeFactory, project_root: Path, profile: str | None = None):
         self.scenario, self.mode, self.store, self.clock = scenario, mode, store, clock
-        self.factory, self.project_root = factory, project_root
+        self.factory, self.project_root, self.profile = factory, project_root, profile
+        self._profile_router = None
         self.main_id: str | None = None  # the instance the scenario started
         self.instance_id: str | None = None  # the one it follows now (see model: `follow`)
         self._events_seen: dict[str, int] = {}  # per instance, see events_seen
@@ -163,6 +182,8 @@ class ScenarioRun:
         if self.mode == "live" and self._live is not None:
             return self._live
         runtime = self.factory(self.store, self.clock)
+        if self.profile is not None:  # tasks routed through the organisation the profile names
+            runtime.router = self._router_of_profile() or runtime.router
         if self.mode == "live":
             self._live = runtime
         return runtime
@@ -193,10 +214,26 @@ class ScenarioRun:
         return "", ""
 
     def _failure(self, stage: str, text: str) -> str:
-        return f"{self.scenario.file} [{self.mode}] {stage}: {text}"
+        under = f", {self.profile}" if self.profile else ""
+        return f"{self.scenario.file} [{self.mode}{under}] {stage}: {text}"
 
     def _deploy(self) -> None:
-        deploy_project(self.runtime(), self.project_root, actor=DESIGNER)
+        project = ProjectFiles.read(self.project_root)
+        if self.profile is not None:
+            if self.profile not in project.ladders:
+                raise StepFailed(f"no region profile {self.profile!r} in {LADDER_DIR}")
+            project.running_profile(self.profile)
+        deploy_project(self.runtime(), project, actor=DESIGNER)
+
+    def _router_of_profile(self):
+        if self._profile_router is None:
+            path = self.project_root / LADDER_DIR / f"{self.profile}.yaml"
+            org = load_ladder(path).org if path.exists() else ""
+            if org and (self.project_root / org).exists():
+                org_path = (self.project_root / org).resolve()
+                chart = _load_chart(org_path, org_path.stat().st_mtime)
+                self._profile_router = HierarchyRouter(lambda: chart)
+        return self._profile_router
 
     def _start(self) -> None:
         start = self.scenario.start

@@ -103,8 +103,10 @@ def trial_project(session, upload: ProjectFiles, roles: dict[str, str]) -> Proje
         entries[row.process_key] = bundle.get("catalog", {})
     entries.update(upload.catalog.to_dict()["processes"])
     catalog = Catalog.from_dict({"roles": {**roles, **upload.catalog.roles}, "processes": entries})
-    return ProjectFiles(bpmn={**bpmn, **upload.bpmn}, dmn={**dmn, **upload.dmn},
-                        forms={**forms, **upload.forms}, catalog=catalog)
+    project = ProjectFiles(bpmn={**bpmn, **upload.bpmn}, dmn={**dmn, **upload.dmn},
+                           forms={**forms, **upload.forms}, catalog=catalog)
+    project.ladders, project.broken_ladders, project.root = upload.ladders, upload.broken_ladders, upload.root
+    return project
 
 
 def uploaded_processes(upload: ProjectFiles) -> list[str]:
@@ -124,10 +126,12 @@ def refuse_if_broken(project: ProjectFiles) -> None:
 
 # -- choosing and running scenarios -------------------------------------------------------------
 
-def choose_scenarios(project_root: Path, processes: list[str], names: list[str]) -> list[Scenario | Path]:
+def choose_scenarios(project_root: Path, processes: list[str], names: list[str],
+                     catalog: Catalog | None = None) -> list[Scenario | Path]:
     """The scenario files of these processes (only those named, when names are given: a file
     name with or without .yaml, or `process/file`); a file that does not validate is kept as
-    its path, to be reported."""
+    its path, to be reported. A scenario that walks another region profile's ladder than the
+    one the trial's catalog runs is left out: the trial deploys one profile."""
     chosen: list[Scenario | Path] = []
     for path in discover(project_root):
         if names and not {path.stem, path.name, f"{path.parent.name}/{path.stem}"} & set(names):
@@ -137,6 +141,9 @@ def choose_scenarios(project_root: Path, processes: list[str], names: list[str])
         except ScenarioFileError:
             if path.parent.name in processes:
                 chosen.append(path)
+            continue
+        running = catalog.entry(scenario.process).ladder if catalog is not None else None
+        if scenario.profiles and running and running not in scenario.profiles:
             continue
         if scenario.process in processes:
             chosen.append(scenario)
@@ -149,7 +156,7 @@ def run_trial(project: ProjectFiles, project_root: Path, processes: list[str], n
         raise Conflict("another scenario trial is running on this server; try again shortly",
                        zh="服务器正在运行另一次场景测试，请稍后再试")
     try:
-        chosen = choose_scenarios(Path(project_root), processes, names)
+        chosen = choose_scenarios(Path(project_root), processes, names, project.catalog)
         deadline = time.monotonic() + budget
         results, skipped = [], [_label(c) for c in chosen[limit:]]
         for item in chosen[:limit]:

@@ -143,7 +143,8 @@ def _roles(roles: frozenset[str], task_role: str | None) -> set[str]:
 @dataclass(frozen=True)
 class TaskSpec:
     """A task of a dispute case and how to reach it: the case's screening colour, the task's
-    role and the level it is offered at (processes/catalog.yaml lanes), the data that completes it."""
+    role and the level it is offered at (processes/catalog.yaml lanes; for `mediate`, the tier of
+    processes/ladders/three_tier.yaml the colour enters at), the data that completes it."""
 
     name: str
     colour: str | None
@@ -178,9 +179,11 @@ SCREEN_RISK = TaskSpec("screen_risk", None, "intake_clerk", "grid", SCREENING["b
 # task is offered to. Roles with no task of their own (designer, admin) aim at screen_risk.
 OWN_TASK = {
     "intake_clerk": SCREEN_RISK,
-    "grid_worker": TaskSpec("mediate_level1", "blue", "grid_worker", "grid", MEDIATION_FAILED),
-    "village_mediator": TaskSpec("mediate_level2", "yellow", "village_mediator", "village", MEDIATION_FAILED),
-    "town_mediator": TaskSpec("mediate_level3", "orange", "town_mediator", "town", MEDIATION_FAILED),
+    # One mediation step, offered by the case's tier: blue enters at the grid, yellow at the
+    # village, orange at the town (after the expert consultation).
+    "grid_worker": TaskSpec("mediate", "blue", "grid_worker", "grid", MEDIATION_FAILED),
+    "village_mediator": TaskSpec("mediate", "yellow", "village_mediator", "village", MEDIATION_FAILED),
+    "town_mediator": TaskSpec("mediate", "orange", "town_mediator", "town", MEDIATION_FAILED),
     "legal_advisor": TaskSpec("legal_opinion", "orange", "legal_advisor", "town",
                               {"opinion": "财产分割需通过诉讼确认"}),
     "psychologist": TaskSpec("psych_assessment", "orange", "psychologist", "town",
@@ -276,8 +279,13 @@ class Targets:
             "member": self._member, "receipt": self._receipt,
         }
 
+    @staticmethod
+    def _key(kind: str, grid: str, spec: TaskSpec | None) -> tuple:
+        # The three mediation specs share the name `mediate`; the role tells them apart.
+        return (kind, grid, (spec.name, spec.role) if spec else None)
+
     def get(self, kind: str, grid: str, spec: TaskSpec | None = None, *, fresh: bool = False) -> Target:
-        key = (kind, grid, spec.name if spec else None)
+        key = self._key(kind, grid, spec)
         if fresh:
             return self.builders[kind](grid, spec)
         if key not in self.shared:
@@ -285,7 +293,7 @@ class Targets:
         return self.shared[key]
 
     def drop(self, kind: str, grid: str, spec: TaskSpec | None = None) -> None:
-        self.shared.pop((kind, grid, spec.name if spec else None), None)
+        self.shared.pop(self._key(kind, grid, spec), None)
 
     # -- builders
     def _unit(self, grid, _spec) -> Target:
@@ -304,11 +312,13 @@ class Targets:
         return Target(unit=grid, id=self._start(grid), grid=grid)
 
     def _running_case(self, grid, _spec) -> Target:
-        """In level-1 mediation (so it can be escalated), on version 1 (so it can be migrated)."""
+        """In the grid worker's mediation, the ladder's first tier (so it can be escalated), on
+        version 1 (so it can be migrated)."""
         case_id = self._start(grid, version=1)
         self._complete(case_id, "screen_risk", SCREENING["blue"])
         self._complete(case_id, "accept_case", {"decision": "accept"})
-        assert self.env.runtime.instance(case_id).ready_task("mediate_level1") is not None
+        mediation = self.env.runtime.instance(case_id).ready_task("mediate")
+        assert mediation is not None and mediation.role == "grid_worker", mediation
         return Target(unit=grid, id=case_id, grid=grid)
 
     def _suspended_case(self, grid, spec) -> Target:
@@ -327,7 +337,7 @@ class Targets:
         if spec.name != "screen_risk":
             self._complete(case_id, "screen_risk", SCREENING[spec.colour])
             self._complete(case_id, "accept_case", {"decision": "accept"})
-        if spec.name == "mediate_level3":
+        if spec.name == "mediate" and spec.level == "town":  # the town tier consults experts first
             self._complete(case_id, "legal_opinion", OWN_TASK["legal_advisor"].done)
             self._complete(case_id, "psych_assessment", OWN_TASK["psychologist"].done)
         if spec.name == "remind_supervisor":

@@ -45,12 +45,15 @@ def complete(api, case_id: str, name: str, data: dict, actor: str = "clerk"):
 
 
 def case_at(api, colour: str, step: str, org_unit: str = "grid-a1"):
-    """A case screened as `colour` and walked until `step` is ready; returns (case id, task id)."""
+    """A case screened as `colour` and walked until `step` is ready; returns (case id, task id).
+    `mediate` is offered by the tier the colour enters the ladder at (processes/ladders/three_tier.yaml):
+    blue the grid worker's, yellow the village mediator's, orange the town mediator's after the
+    expert consultation."""
     case = start_case(api, org_unit)
     complete(api, case.id, "screen_risk", SCREENING[colour])
     if step != "accept_case":
         complete(api, case.id, "accept_case", ACCEPT)
-    if step == "mediate_level3":
+    if step == "mediate" and colour == "orange":  # the town tier consults experts first
         complete(api, case.id, "legal_opinion", LEGAL_OPINION, actor="lawyer")
         complete(api, case.id, "psych_assessment", PSYCH_ASSESSMENT, actor="psychologist")
     return case.id, task_id(api, case.id, step)

@@ -31,11 +31,11 @@ def test_completed_steps_taken_flows_and_an_overdue_step_are_marked(api):
     accept(api, case["id"])
     body, elements = _diagram(api, case["id"])
     assert {elements[n]["state"] for n in ("screen_risk", "risk_triage", "accept_case")} == {"completed"}
-    assert elements["mediate_level1"]["state"] == "active" and elements["mediate_level1"]["due_at"]
+    assert elements["mediate"]["state"] == "active" and elements["mediate"]["due_at"]
     api.clock.advance(timedelta(days=40))
     api.tokens.clear()  # they expired meanwhile
     _, later = _diagram(api, case["id"])
-    assert later["mediate_level1"]["state"] == "overdue"
+    assert later["mediate"]["state"] == "overdue"
 
 
 def test_a_case_outside_her_jurisdiction_has_no_diagram_for_her(api):

@@ -255,22 +255,27 @@ def test_a_supervisor_escalates_a_level1_case_to_the_village(api):
     response = api.post(f"{CASES}/{case['id']}/escalate", "supervisor_a", json={"reason": "网格员调解无进展，当事人要求上级介入"})
     assert response.status_code == 200, response.get_json()
     escalated = response.get_json()
-    assert [t["name"] for t in escalated["tasks"]] == ["mediate_level2"]
+    assert [(t["name"], t["role"], t["title"]) for t in escalated["tasks"]] == [
+        ("mediate", "village_mediator", "村（社区）调解")]
     assert escalated["tasks"][0]["org_unit"] == "village-a" and escalated["level"] == 2
     events = api.get(f"{CASES}/{case['id']}/timeline", "supervisor_a").get_json()["items"]
     done = [e for e in events if e["type"] == "task_completed"][-1]
     assert done["actor"] == "supervisor_a" and done["data"]["data"]["result"] == "failed"
     assert "当事人要求上级介入" in done["data"]["data"]["mediation_summary"]
-    assert any(e["type"] == "escalated" for e in events)
+    assert done["data"]["data"]["move_up"] is True
+    [moved] = [e for e in events if e["type"] == "escalated"]
+    assert {k: moved["data"][k] for k in ("from_level", "to_level", "from_tier", "to_tier")} == {
+        "from_level": 1, "to_level": 2, "from_tier": "grid", "to_tier": "village"}
 
 
 def test_escalation_takes_over_a_claimed_mediation(api):
     case = new_case(api)
     view = to_level1_mediation(api, case["id"])
-    api.services.runtime.claim(view.ready_task("mediate_level1").id, actor="grid_a1")
+    api.services.runtime.claim(view.ready_task("mediate").id, actor="grid_a1")
     response = api.post(f"{CASES}/{case['id']}/escalate", "supervisor_a", json={"reason": "超期未调解"})
     assert response.status_code == 200
-    assert [t["name"] for t in response.get_json()["tasks"]] == ["mediate_level2"]
+    assert [(t["name"], t["role"], t["assignee"]) for t in response.get_json()["tasks"]] == [
+        ("mediate", "village_mediator", None)]
 
 
 def test_escalation_outside_mediation_is_409(api):
@@ -280,6 +285,25 @@ def test_escalation_outside_mediation_is_409(api):
     screen(api, case["id"])
     accept(api, case["id"])
     assert api.post(f"{CASES}/{case['id']}/escalate", "grid_a1", json={"reason": "x"}).status_code == 403
+
+
+def test_escalation_from_the_last_tier_is_409_and_leaves_the_mediation_open(api):
+    """Town mediation is the default ladder's last tier: its failure leads to litigation, so
+    there is no tier to push the case up to."""
+    case = new_case(api)
+    url = f"{CASES}/{case['id']}/escalate"
+    to_level1_mediation(api, case["id"])
+    for reason in ("网格员调解无进展", "村级调解无进展"):
+        assert api.post(url, "supervisor_a", json={"reason": reason}).status_code == 200
+    during_consultation = api.post(url, "supervisor_a", json={"reason": "专家会商中"})
+    assert during_consultation.status_code == 409
+    complete(api, case["id"], "legal_opinion", {"opinion": "财产分割需通过诉讼确认"}, actor="lawyer")
+    complete(api, case["id"], "psych_assessment", {"assessment": "申请人焦虑，需持续支持"}, actor="psychologist")
+    town = api.services.runtime.instance(case["id"]).ready_task("mediate")
+    assert town is not None and town.role == "town_mediator"
+    response = api.post(url, "supervisor_a", json={"reason": "乡镇调解无进展"})
+    assert response.status_code == 409 and "最后一级" in response.get_json()["error"]["message"]
+    assert api.services.runtime.instance(case["id"]).ready_task("mediate").id == town.id
 
 
 def test_those_who_register_get_each_processs_start_form_and_channels(api):
@@ -310,8 +334,8 @@ def test_recording_a_mediation_keeps_the_cases_own_summary(api):
     case = new_case(api)
     screen(api, case["id"])
     accept(api, case["id"])
-    complete(api, case["id"], "mediate_level1", {"result": "failed", "mediated_on": "2026-03-05",
-                                                  "mediation_summary": "双方分歧较大，未能达成一致"}, actor="grid_a1")
+    complete(api, case["id"], "mediate", {"result": "failed", "mediated_on": "2026-03-05",
+                                          "mediation_summary": "双方分歧较大，未能达成一致"}, actor="grid_a1")
     detail = api.get(f"{CASES}/{case['id']}", "clerk").get_json()
     assert detail["summary"] == INTAKE["summary"] and detail["data"]["summary"] == INTAKE["summary"]
     assert detail["data"]["mediation_summary"] == "双方分歧较大，未能达成一致"

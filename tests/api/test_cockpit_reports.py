@@ -230,7 +230,7 @@ def test_a_reminder_is_refused_for_a_closed_task_another_role_or_another_branch(
     case = drive(api, "accepted")
     done = next(t for t in api.services.runtime.task_history(case.id) if t.name == "accept_case")
     assert api.post(f"/api/v1/tasks/{done.id}/remind", "supervisor_town", json={"message": "催"}).status_code == 409
-    task = open_task(api, case.id, "mediate_level1")
+    task = open_task(api, case.id, "mediate")
     assert api.post(f"/api/v1/tasks/{task}/remind", "grid_a1", json={"message": "催"}).status_code == 403
     other = drive(api, "screened", org_unit="grid-b1")
     elsewhere = open_task(api, other.id, "accept_case")

@@ -22,7 +22,7 @@ def test_a_task_offered_to_her_grid_reaches_the_grid_worker_with_case_number_tas
     case = new_case(api)
     screen(api, case["id"])
     accept(api, case["id"])
-    mediation = task_id(api, case["id"], "mediate_level1")
+    mediation = task_id(api, case["id"], "mediate")
     found = inbox(api, "grid_a1")
     assert found["unread"] == 1
     note = found["items"][0]
@@ -72,7 +72,7 @@ def test_an_assignment_tells_the_assignee(api):
     case = new_case(api)
     screen(api, case["id"])
     accept(api, case["id"])
-    mediation = task_id(api, case["id"], "mediate_level1")
+    mediation = task_id(api, case["id"], "mediate")
     response = api.post(f"/api/v1/tasks/{mediation}/assign", "supervisor_town", json={"user": "grid_a1"})
     assert response.status_code == 200, response.get_json()
     kinds = [n["kind"] for n in inbox(api, "grid_a1")["items"]]

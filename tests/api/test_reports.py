@@ -20,8 +20,9 @@ STAGES = ("received", "screened", "accepted", "handled", "outcome", "fed_back", 
 STEPS = [  # (stage reached, task, actor, data)
     ("screened", "screen_risk", "clerk", None),
     ("accepted", "accept_case", "clerk", {"decision": "accept"}),
-    ("handled", "mediate_level1", "grid_a1", {"result": "resolved", "mediated_on": "2026-03-05",
-                                              "mediation_summary": "双方达成和解，约定分担家务"}),
+    # the grid worker's mediation: the level-1 cases driven here enter the ladder at the grid
+    ("handled", "mediate", "grid_a1", {"result": "resolved", "mediated_on": "2026-03-05",
+                                       "mediation_summary": "双方达成和解，约定分担家务"}),
     ("outcome", "record_outcome", "clerk", {"outcome": "mediated_agreement", "outcome_summary": "达成口头调解协议",
                                             "agreement": {"form": "oral", "terms": "双方约定分担家务"}}),
     ("fed_back", "feedback_to_party", "clerk", {"method": "phone", "fed_back_at": "2026-03-06T10:00:00+08:00",

@@ -29,18 +29,21 @@ def test_the_clerk_above_the_case_is_offered_its_screening_with_the_case_facts(a
 
 
 def test_a_grid_worker_sees_her_own_grids_tasks_and_not_the_neighbours(api):
-    case_at(api, "blue", "mediate_level1", org_unit="grid-a1")
-    assert names(listed(api, "grid_a1")) == [("mediate_level1", "blue")]
+    case_at(api, "blue", "mediate", org_unit="grid-a1")
+    page = listed(api, "grid_a1")
+    assert names(page) == [("mediate", "blue")]
+    assert [(i["role"], i["org_unit"], i["title"]) for i in page["items"]] == [
+        ("grid_worker", "grid-a1", "网格员现场调解")]
     assert listed(api, "grid_b1")["total"] == 0
 
 
 def test_a_village_mediator_sees_mediations_in_her_village_only(api):
-    a_case, _ = case_at(api, "yellow", "mediate_level2", org_unit="grid-a1")
-    b_case, _ = case_at(api, "yellow", "mediate_level2", org_unit="grid-b1")
+    a_case, _ = case_at(api, "yellow", "mediate", org_unit="grid-a1")
+    b_case, _ = case_at(api, "yellow", "mediate", org_unit="grid-b1")
     mine_a = listed(api, "mediator_a")
     mine_b = listed(api, "mediator_b")
-    assert [(i["case_id"], i["name"], i["org_unit"]) for i in mine_a["items"]] == [
-        (a_case, "mediate_level2", "village-a")]
+    assert [(i["case_id"], i["name"], i["role"], i["org_unit"], i["title"]) for i in mine_a["items"]] == [
+        (a_case, "mediate", "village_mediator", "village-a", "村（社区）调解")]
     assert [(i["case_id"], i["org_unit"]) for i in mine_b["items"]] == [(b_case, "village-b")]
 
 
@@ -143,8 +146,8 @@ def test_filters_by_risk_colour_and_overdue_keep_the_totals_right(api):
 
 
 def test_a_supervisor_lists_the_open_tasks_where_she_supervises(api):
-    case_at(api, "yellow", "mediate_level2", org_unit="grid-a1")
-    case_at(api, "yellow", "mediate_level2", org_unit="grid-b1")
+    case_at(api, "yellow", "mediate", org_unit="grid-a1")
+    case_at(api, "yellow", "mediate", org_unit="grid-b1")
     assert [i["org_unit"] for i in listed(api, "supervisor_a", scope="supervised")["items"]] == ["village-a"]
     assert listed(api, "supervisor_county", scope="supervised")["total"] == 2
     assert listed(api, "mediator_a", scope="supervised")["total"] == 0
@@ -171,7 +174,7 @@ def test_lists_need_a_login(api):
 
 
 def test_list_items_name_their_process_and_people(api):
-    case_id, task = case_at(api, "blue", "mediate_level1")
+    case_id, task = case_at(api, "blue", "mediate")
     api.post(f"{TASKS}/{task}/claim", "grid_a1")
     [item] = [i for i in listed(api, "grid_a1", scope="mine")["items"] if i["id"] == task]
     assert item["process_name"] == "婚姻家庭纠纷调处"

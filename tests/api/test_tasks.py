@@ -52,7 +52,7 @@ def test_the_victims_phone_and_address_are_clear_to_the_clerk(api):
 
 
 def test_a_town_mediator_sees_the_victims_phone_and_address_masked(api):
-    _, task = case_at(api, "orange", "mediate_level3")
+    _, task = case_at(api, "orange", "mediate")
     page = api.get(f"{TASKS}/{task}", "town_mediator").get_json()
     party = page["data"]["parties"][0]
     assert party["phone"] == "138****0001" and party["address"] == "东***" and party["name"] == "刘芳"
@@ -108,7 +108,7 @@ def test_the_assignee_gives_a_task_back_and_others_cannot(api):
 
 
 def test_a_supervisor_over_the_task_takes_it_back_from_its_assignee(api):
-    case_id, task = case_at(api, "yellow", "mediate_level2")
+    case_id, task = case_at(api, "yellow", "mediate")
     api.post(f"{TASKS}/{task}/claim", "mediator_a")
     released = api.post(f"{TASKS}/{task}/unclaim", "supervisor_a")
     assert released.status_code == 200 and released.get_json()["assignee"] is None
@@ -118,7 +118,7 @@ def test_a_supervisor_over_the_task_takes_it_back_from_its_assignee(api):
 
 
 def test_a_supervisor_assigns_only_to_someone_holding_the_role_there(api):
-    _, task = case_at(api, "yellow", "mediate_level2")
+    _, task = case_at(api, "yellow", "mediate")
     assigned = api.post(f"{TASKS}/{task}/assign", "supervisor_a", json={"user": "mediator_a"})
     assert assigned.status_code == 200 and assigned.get_json()["assignee"] == "mediator_a"
     for user in ("mediator_b", "grid_a1", "nobody"):
@@ -195,8 +195,9 @@ def test_completing_returns_the_case_and_the_next_tasks_i_may_see(api):
 def test_next_tasks_leave_out_what_the_caller_may_not_see(api):
     case_id, task = case_at(api, "yellow", "accept_case")
     body = api.post(f"{TASKS}/{task}/complete", "clerk", json={"data": ACCEPT}).get_json()
-    assert body["next_tasks"] == []  # mediate_level2 is the village mediator's
-    assert api.services.runtime.instance(case_id).ready_task("mediate_level2") is not None
+    assert body["next_tasks"] == []  # the yellow case's mediation is the village mediator's
+    mediation = api.services.runtime.instance(case_id).ready_task("mediate")
+    assert mediation is not None and mediation.role == "village_mediator"
 
 
 def test_invalid_form_data_is_422_with_field_names_and_changes_nothing(api):
@@ -259,11 +260,11 @@ def test_a_case_changed_since_it_was_loaded_is_a_conflict(api):
     fresh = api.get(f"{TASKS}/{task}", "lawyer").get_json()["case"]["row_version"]
     done = api.post(f"{TASKS}/{task}/complete", "lawyer", json={"data": LEGAL_OPINION, "row_version": fresh})
     assert done.status_code == 200
-    assert [t["name"] for t in done.get_json()["next_tasks"]] == []  # mediate_level3 is the town mediator's
+    assert [t["name"] for t in done.get_json()["next_tasks"]] == []  # the town mediator's mediation follows
 
 
 def test_a_mediator_completes_her_mediation_and_the_case_escalates(api):
-    case_id, task = case_at(api, "yellow", "mediate_level2")
+    case_id, task = case_at(api, "yellow", "mediate")
     response = api.post(f"{TASKS}/{task}/complete", "mediator_a", json={"data": MEDIATION_FAILED})
     assert response.status_code == 200
     instance = api.services.runtime.instance(case_id)
@@ -305,7 +306,7 @@ def test_a_comment_has_1_to_2000_characters_and_needs_jurisdiction(api):
 
 
 def test_a_supervisor_is_offered_the_colleagues_who_may_take_the_task(api):
-    _, task = case_at(api, "yellow", "mediate_level2")
+    _, task = case_at(api, "yellow", "mediate")
     candidates = api.get(f"{TASKS}/{task}/candidates", "supervisor_town").get_json()
     assert [(c["username"], c["org_unit"]) for c in candidates] == [("mediator_a", "village-a")]
     assert candidates[0]["display_name"] != "mediator_a"

@@ -205,9 +205,9 @@ def _supervised_cases(api) -> None:
     """Open tasks in every unit below the county, some claimed (a supervisor sees those too),
     and one at the county: the red case's police report."""
     _assorted_cases(api)
-    case_at(api, "orange", "mediate_level3", org_unit="village-b")
-    mediation, _ = case_at(api, "blue", "mediate_level1", org_unit="grid-a2")
-    api.services.runtime.claim(task_id(api, mediation, "mediate_level1"), actor="grid_a1")
+    case_at(api, "orange", "mediate", org_unit="village-b")
+    mediation, _ = case_at(api, "blue", "mediate", org_unit="grid-a2")
+    api.services.runtime.claim(task_id(api, mediation, "mediate"), actor="grid_a1")
     claimed = start_case(api, "village-a")
     api.services.runtime.claim(task_id(api, claimed.id, "screen_risk"), actor="clerk")
     red = start_case(api, "grid-b1")
@@ -256,11 +256,11 @@ def _done_cases(api) -> None:
     orders those); the lawyer, the psychologist and the grid worker complete others; a case
     the clerk terminates leaves its task cancelled by her, not done."""
     _assorted_cases(api)
-    for colour, step in (("blue", "mediate_level1"), ("orange", "mediate_level3"), ("yellow", "accept_case")):
+    for colour, step in (("blue", "mediate"), ("orange", "mediate"), ("yellow", "accept_case")):
         api.clock.advance(timedelta(minutes=7))
         case_at(api, colour, step, org_unit="grid-a1")
-    mediated, _ = case_at(api, "blue", "mediate_level1", org_unit="grid-b2")
-    complete(api, mediated, "mediate_level1", MEDIATION_FAILED, actor="grid_b1")
+    mediated, _ = case_at(api, "blue", "mediate", org_unit="grid-b2")
+    complete(api, mediated, "mediate", MEDIATION_FAILED, actor="grid_b1")
     api.clock.advance(timedelta(hours=2))
     expert, _ = case_at(api, "orange", "legal_opinion", org_unit="village-b")
     complete(api, expert, "legal_opinion", LEGAL_OPINION, actor="lawyer")

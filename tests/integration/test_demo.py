@@ -32,11 +32,18 @@ EXPECTED = {
     "demo:1": ("running", {"screen_risk"}),
     "demo:2": ("running", {"accept_case"}),
     "demo:3": ("running", {"shelter_referral", "safety_plan", "record_ruling", "accept_referral"}),
-    "demo:4": ("running", {"mediate_level2"}),
-    "demo:5": ("running", {"mediate_level3"}),
-    "demo:6": ("running", {"mediate_level1"}),
+    "demo:4": ("running", {"mediate"}),
+    "demo:5": ("running", {"mediate"}),
+    "demo:6": ("running", {"mediate"}),
     "demo:7": ("running", {"feedback_to_party"}),
     "demo:8": ("completed", set()),
+}
+# The tier of the mediation ladder the mediating cases stand at: who `mediate` is offered to, at
+# which org unit, under which title (processes/ladders/three_tier.yaml).
+MEDIATING = {
+    "demo:4": ("village_mediator", "village", "村（社区）调解"),
+    "demo:5": ("town_mediator", "town", "乡镇调解工作室调解"),
+    "demo:6": ("grid_worker", "grid", "网格员现场调解"),
 }
 
 
@@ -67,9 +74,15 @@ def _ready_names(view) -> set[str]:
 def test_seeding_creates_each_demo_case_at_its_step(seeded):
     runtime, store, summary = seeded
     assert summary.created == list(EXPECTED) and summary.existing == []
+    chart = OrgChart.load(PROJECT_ROOT / "processes" / "org" / "demo.yaml")
     for key, (status, tasks) in EXPECTED.items():
         view = _case(runtime, store, key)
         assert (view.status, _ready_names(view)) == (status, tasks), key
+        if key in MEDIATING:
+            role, level, title = MEDIATING[key]
+            mediation = view.ready_task("mediate")
+            tier = (mediation.role, chart.unit(mediation.org_unit).level, mediation.title)
+            assert tier == (role, level, title), key
 
 
 def test_demo_cases_spread_over_grids_and_channels(seeded):
@@ -85,7 +98,7 @@ def test_the_red_case_is_never_mediated_and_the_escalated_one_reached_the_town(s
     runtime, store, _ = seeded
     red = _case(runtime, store, "demo:3")
     assert red.data["risk_colour"] == "red"
-    assert not {"mediate_level1", "mediate_level2", "mediate_level3"} & {t.name for t in runtime.task_history(red.id)}
+    assert "mediate" not in {t.name for t in runtime.task_history(red.id)}
     escalated = _case(runtime, store, "demo:5")
     assert "escalated" in [e.type for e in timeline(store, escalated.id)]
     assert escalated.data["handling_level"] == "town"

@@ -151,7 +151,7 @@ def test_a_task_offered_to_her_reaches_her_wecom_robot_in_its_format_without_a_p
     assert receiver.received == []  # nothing leaves before the worker sends it
     assert office.deliver().sent == 1
     (key, body), = receiver.received
-    mediation = office.runtime.instance(case_id).ready_task("mediate_level1")
+    mediation = office.runtime.instance(case_id).ready_task("mediate")
     assert body["msgtype"] == "text"
     content = body["text"]["content"]
     assert content.startswith("新待办：网格员现场调解\n") and content.endswith(f"{PUBLIC_URL}/tasks/{mediation.id}")

@@ -19,9 +19,9 @@ steps:
     org_unit: grid-a1
     data: {visited_on: 2026-03-02}
   - advance: P2D
-  - expect_task: mediate_level2
+  - expect_task: mediate
     role: village_mediator
-  - expect_no_task: mediate_level1
+  - expect_no_task: legal_opinion
   - expect_event: escalated
     data: {level: 2}
   - expect_status: running
@@ -30,7 +30,7 @@ expect:
   status: completed
   outcome: mediated_agreement
   path_includes: [risk_triage, record_outcome]
-  path_excludes: [mediate_level1]
+  path_excludes: [retry_mediation]
   events: [escalated]
   data: {risk_colour: red}
 """
@@ -55,7 +55,7 @@ def test_a_full_scenario_becomes_plain_objects():
     assert scenario.steps[2].role == "village_mediator"
     assert scenario.steps[4].data == {"level": 2}
     assert scenario.expect.outcome == "mediated_agreement" and scenario.expect.has_outcome
-    assert scenario.expect.path_excludes == ["mediate_level1"]
+    assert scenario.expect.path_excludes == ["retry_mediation"]
 
 
 def test_the_channel_is_merged_into_the_start_data():
@@ -92,7 +92,7 @@ expect:
   path_includes: step_1
 """)
     assert problems == [
-        "unknown key 'colour' (known: name, process, org_unit, clock, start, steps, expect)",
+        "unknown key 'colour' (known: name, process, org_unit, clock, start, steps, expect, profiles)",
         "step 1 (complete): unknown key 'rol' (known: as, org_unit, data)",
         "step 2 (advance): the value must be an ISO 8601 duration such as P2D or PT4H, got 'two days'",
         "step 3: needs exactly one of complete, advance, expect_task, expect_no_task, expect_event, "

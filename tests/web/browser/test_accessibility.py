@@ -45,7 +45,7 @@ def _case_id(live_server) -> str:
 
 
 def _task_id(live_server) -> str:
-    return ready_task(live_server, "demo:4", "mediate_level2").id
+    return ready_task(live_server, "demo:4", "mediate").id  # village mediation: mediator_a's
 
 
 SCANS = {
@@ -58,7 +58,7 @@ SCANS = {
     "cases": Scan("clerk", lambda s: "/cases",
                   lambda p: expect(p.get_by_text("JH-2026-000004").first).to_be_visible()),
     "case": Scan("mediator_a", lambda s: f"/cases/{_case_id(s)}",
-                 lambda p: expect(p.locator("[data-element-id='mediate_level2']").first).to_be_visible()),
+                 lambda p: expect(p.locator("[data-element-id='mediate']").first).to_be_visible()),
     "new case": Scan("clerk", lambda s: "/cases/new",
                      lambda p: expect(p.get_by_label("事由摘要")).to_be_visible()),
     "intake": Scan(None, lambda s: "/intake", lambda p: expect(p.get_by_label("事由摘要")).to_be_visible()),

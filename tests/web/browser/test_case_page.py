@@ -17,8 +17,9 @@ def marked(*classes: str) -> re.Pattern:
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_the_case_page_marks_the_done_steps_the_open_step_and_the_path_taken_on_the_diagram(device, new_page,
                                                                                              live_server):
-    # Demo case 4: screened, accepted, now in village mediation (mediate_level2).
+    # Demo case 4: screened, accepted, now in village mediation (`mediate` at the ladder's village tier).
     case = demo_case(live_server, "demo:4")
+    assert [t.role for t in case.tasks if t.name == "mediate" and t.state == "ready"] == ["village_mediator"]
     page = new_page(device)
     log_in(page, "clerk")
     page.goto(f"/cases/{case.id}")
@@ -27,13 +28,13 @@ def test_the_case_page_marks_the_done_steps_the_open_step_and_the_path_taken_on_
     def element(bpmn_id: str):
         return page.locator(f".djs-element[data-element-id='{bpmn_id}']")
 
-    expect(element("mediate_level2")).to_have_class(marked("case-step-active"))
+    expect(element("mediate")).to_have_class(marked("case-step-active"))
     for done in ("screen_risk", "accept_case"):
         expect(element(done)).to_have_class(marked("case-step-completed"))
-    expect(element("flow_start_screen_risk")).to_have_class(marked("case-flow-taken"))
+    expect(element("flow_start_register_matter")).to_have_class(marked("case-flow-taken"))
     unmarked = marked("case-step-completed", "case-step-active", "case-step-overdue", "case-step-incident")
     for ahead in ("record_outcome", "feedback_to_party"):
         expect(element(ahead)).not_to_have_class(unmarked)
-    expect(element("mediate_level2")).to_be_visible()
+    expect(element("mediate")).to_be_visible()
     if device == "phone":
         assert page_width(page) <= 390

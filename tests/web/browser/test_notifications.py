@@ -36,7 +36,8 @@ def _offer_a_mediation_to_grid_a1(live_server) -> str:
         task = next(t for t in live_server.services.runtime.instance(case["id"]).tasks if t.name == step)
         status, body = api_call(live_server, "POST", f"/api/v1/tasks/{task.id}/complete", {"data": data}, token=clerk)
         assert status == 200, body
-    mediation = next(t for t in live_server.services.runtime.instance(case["id"]).tasks if t.name == "mediate_level1")
+    mediation = next(t for t in live_server.services.runtime.instance(case["id"]).tasks if t.name == "mediate")
+    assert mediation.role == "grid_worker"
     return mediation.id
 
 

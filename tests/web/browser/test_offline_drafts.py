@@ -6,7 +6,8 @@ from tests.web.browser.conftest import api_call, api_token, expect, log_in, read
 
 
 def test_a_draft_typed_offline_is_kept_on_the_device_and_saved_when_back_online(phone, live_server):
-    task = ready_task(live_server, "demo:6", "mediate_level1")
+    task = ready_task(live_server, "demo:6", "mediate")
+    assert task.role == "grid_worker"  # demo case 6 is in grid-a1's mediation
     log_in(phone, "grid_a1")
     phone.goto(f"/tasks/{task.id}")
     participants = phone.get_by_label("参加人员")

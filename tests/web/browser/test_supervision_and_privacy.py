@@ -8,9 +8,10 @@ from tests.web.browser.conftest import choose, demo_case, expect, log_in
 
 
 def test_a_supervisor_assigns_a_village_mediation_to_the_mediator(desktop, live_server):
-    # Demo case 4 waits in village-a's mediation (mediate_level2), offered to its mediators.
+    # Demo case 4 waits in village-a's mediation (`mediate` at the village tier), offered to its mediators.
     case = demo_case(live_server, "demo:4")
-    task = next(t for t in case.tasks if t.name == "mediate_level2" and t.state == "ready")
+    task = next(t for t in case.tasks if t.name == "mediate" and t.state == "ready")
+    assert (task.role, task.org_unit) == ("village_mediator", "village-a")
     log_in(desktop, "supervisor_town")
     desktop.goto(f"/tasks/{task.id}")
     desktop.get_by_role("button", name="指派").click()

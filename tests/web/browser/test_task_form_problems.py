@@ -32,7 +32,8 @@ def test_a_field_the_server_refuses_is_shown_at_that_field_and_the_task_stays_op
     # Demo case 4 is in village mediation (村（社区）调解) with mediator_a. The page checks the
     # form as the server does, so to meet the server's 422 the submitted text is cut short on
     # its way, as a page older than the server's form would send it.
-    task = ready_task(live_server, "demo:4", "mediate_level2")
+    task = ready_task(live_server, "demo:4", "mediate")
+    assert task.role == "village_mediator"
     log_in(desktop, "mediator_a")
     desktop.goto(f"/tasks/{task.id}")
 
@@ -58,7 +59,7 @@ def test_a_field_the_server_refuses_is_shown_at_that_field_and_the_task_stays_op
     expect(summary).to_have_accessible_description(re.compile("「调解经过」太短（至少 5 个字符）"))
     expect(desktop.get_by_role("button", name="提交")).to_be_enabled()
     assert demo_case(live_server, "demo:4").status == "running"
-    assert ready_task(live_server, "demo:4", "mediate_level2").id == task.id
+    assert ready_task(live_server, "demo:4", "mediate").id == task.id
 
 
 def test_a_colleague_who_finished_the_task_first_is_explained_in_chinese_with_the_fresh_state(desktop, live_server):

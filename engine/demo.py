@@ -58,6 +58,8 @@ class DemoCase:
     steps: tuple[Step, ...]
     stage: str  # where the case stands once seeded, in words for the printed summary
     received_hours_ago: int = 1
+    process: str = PROCESS
+    received_field: str | None = "received_at"  # the start form's "came in at" field, set from now
 
     @property
     def business_key(self) -> str:
@@ -106,7 +108,7 @@ def seed_demo(runtime, store: Store, project_root: Path, clock: Clock, *, cases:
 def _seed_case(runtime, store: Store, case: DemoCase) -> bool:
     if _exists(store, case.business_key):
         return False
-    view = runtime.start(PROCESS, actor=INTAKE_ACTOR, data={"channel": case.channel, **case.intake},
+    view = runtime.start(case.process, actor=INTAKE_ACTOR, data={"channel": case.channel, **case.intake},
                          org_unit=case.org_unit, business_key=case.business_key)
     for step in case.steps:
         view = runtime.complete(_ready_task_id(view, step, case), step.data, actor=step.actor)
@@ -124,7 +126,7 @@ def _ready_task_id(view, step: Step, case: DemoCase) -> str:
             return task.id
     ready = ", ".join(t.name for t in view.tasks if t.state == "ready") or "none"
     raise DemoSeedError(f"demo case {case.business_key}: expected task {step.task} to be ready; ready: {ready}",
-                        process=PROCESS, task=step.task,
+                        process=case.process, task=step.task,
                         zh=f"示范案件 {case.business_key}：任务 {step.task} 应处于待办，"
                            f"实际待办的是：{ready}")
 
@@ -135,13 +137,18 @@ def demo_cases(now: datetime) -> list[DemoCase]:
     """The demo cases, their form dates taken from `now`."""
     day = now.astimezone(CHINA).date().isoformat()
     cases = [_awaiting_screening(), _awaiting_acceptance(), _red_joint_handling(day), _village_mediation(),
-             _town_mediation_after_escalation(day), _grid_mediation(), _awaiting_feedback(day), _closed(day)]
+             _town_mediation_after_escalation(day), _grid_mediation(), _awaiting_feedback(day), _closed(day),
+             # the services beside the disputes (engine/report_services.py counts them)
+             _hotline_call_at_the_legal_line(), _hotline_call_answered(), _couple_in_counselling(day),
+             _couple_reconciled(day), _family_in_a_counselling_project(day)]
     return [_received(case, now) for case in cases]
 
 
 def _received(case: DemoCase, now: datetime) -> DemoCase:
+    if case.received_field is None:
+        return case
     at = (now - timedelta(hours=case.received_hours_ago)).astimezone(CHINA).isoformat(timespec="seconds")
-    return replace(case, intake={**case.intake, "received_at": at})
+    return replace(case, intake={**case.intake, case.received_field: at})
 
 
 def _awaiting_screening() -> DemoCase:
@@ -306,3 +313,89 @@ def demo_logins(project_root: Path) -> list[DemoLogin]:
     return [DemoLogin(user.username, user.display_name or user.username, m.role, m.org_unit,
                       names.get(m.org_unit, m.org_unit))
             for user in org.users for m in user.memberships]
+
+
+# -- the services: the 12338 hotline, counselling at the registry, a counselling project ----------
+
+def _call(category: str, summary: str, **caller) -> dict:
+    return {"channel": "hotline_12338", "line": "main", "caller_anonymous": False, "caller_relation": "self",
+            "callback_agreed": True, "category": category, "summary": summary, **caller}
+
+
+def _hotline_call_at_the_legal_line() -> DemoCase:
+    call = _call("rights_violation", "怀孕后被单位辞退，咨询如何维权", caller_name="刘梅", caller_sex="female",
+                 caller_phone="13900000011", caller_requests="希望恢复工作或获得赔偿")
+    steps = (Step("answer_call", "county_clerk", {
+        "answer_summary": "初步告知妇女权益保障法对孕期女职工的保护，需律师进一步解答", "disposition": "specialist",
+        "specialist_line": "legal", "transfer_note": "孕期被辞退，咨询劳动仲裁和赔偿", "caller_told_where": True}),)
+    return DemoCase(9, "town", "hotline_12338", call, steps, "12338来电：已转律师专线，待律师解答",
+                    received_hours_ago=3, process="hotline_call", received_field="call_received_at")
+
+
+def _hotline_call_answered() -> DemoCase:
+    call = {**_call("legal_question", "咨询离婚时婚前房产如何分割", caller_name="王丽", caller_sex="female"),
+            "callback_agreed": False, "call_minutes": 12}
+    steps = (Step("answer_call", "county_clerk", {
+        "answer_summary": "告知民法典第1063条：一方婚前财产为个人财产；婚后共同还贷部分及增值可协商或由法院判决",
+        "disposition": "answered"}),)
+    return DemoCase(10, "village-a", "hotline_12338", call, steps, "12338来电：当场解答办结",
+                    received_hours_ago=30, process="hotline_call", received_field="call_received_at")
+
+
+def _couple(day: str, wife: str, husband: str, summary: str) -> dict:
+    return {"registry_name": "和美镇婚姻登记处", "application_received_on": day,
+            "wife": {"name": wife, "age": 31, "phone": "13900000101"},
+            "husband": {"name": husband, "age": 33, "phone": "13900000102"},
+            "married_on": "2019-05-20", "children_involved": 1, "agreement_status": "partial", "summary": summary}
+
+
+_NO_DV_SIGN = {"screened_separately": True, "physical_violence": False, "current_injury": False, "threats": False,
+               "weapon_used": False, "strangulation": False, "coercive_control": False, "afraid_of_partner": False,
+               "stalking": False, "police_callouts_12m": 0}
+
+
+def _registered(day: str) -> tuple[Step, Step]:
+    return (Step("register_couple", INTAKE_ACTOR, {"registered_at": f"{day}T09:10:00+08:00", "both_present": True,
+                                                   "rights_explained": True, "counselling_consent": "both"}),
+            Step("screen_risk", INTAKE_ACTOR, _NO_DV_SIGN))
+
+
+def _session(day: str, notes: str, result: str) -> Step:
+    return Step("counselling_session", "psychologist", {"session_on": day, "counsellor": "周心理", "session_mode": "joint",
+                                                        "voluntary": True, "session_notes": notes,
+                                                        "session_result": result})
+
+
+def _couple_in_counselling(day: str) -> DemoCase:
+    # registered at the town, whose 和合之家 desk the town's psychologist serves
+    intake = _couple(day, "赵敏", "孙涛", "双方因家务分担和照顾老人长期争吵，协议离婚")
+    steps = (*_registered(day), _session(day, "双方回顾婚姻经历，男方承认对家务投入不足，女方情绪有所缓和", "continue"))
+    return DemoCase(11, "town", "referral", intake, steps, "和合之家：冷静期内辅导中，待第二次辅导",
+                    received_hours_ago=6, process="marriage_counselling", received_field=None)
+
+
+def _couple_reconciled(day: str) -> DemoCase:
+    intake = _couple(day, "钱芳", "李军", "丈夫长期在外务工，夫妻沟通少，一时冲动协议离婚")
+    steps = (*_registered(day), _session(day, "双方约定每周视频沟通、春节共同回家，愿意给婚姻一次机会", "reconciled"),
+             Step("confirm_withdrawal", INTAKE_ACTOR, {"withdrawn_on": day, "withdrawn_by": "both",
+                                                       "registry_confirmed": True}))
+    return DemoCase(12, "town", "referral", intake, steps, "和合之家：劝和成功，已撤回离婚登记申请，待告知",
+                    received_hours_ago=8, process="marriage_counselling", received_field=None)
+
+
+def _family_in_a_counselling_project(day: str) -> DemoCase:
+    intake = {"referred_on": day, "referral_source": "dispute_case",
+              "family": {"contact_name": "王丽", "contact_phone": "13900000501", "address": "和美镇东村5组8号",
+                         "members": [{"name": "王丽", "relation": "self", "sex": "female", "age": 38},
+                                     {"name": "张小明", "relation": "child", "sex": "male", "age": 12}]},
+              "children_involved": 1,
+              "summary": "纠纷调解后母子冲突仍频繁，孩子厌学，母亲情绪低落，需要心理咨询和亲子关系指导",
+              "organisation": "宜心社会工作服务中心", "street": "和美镇", "family_consent": True}
+    steps = (Step("review_referral", "rights_officer", {"decision": "accept", "counsellor_assigned": "周心理"}),
+             Step("intake_assessment", "psychologist", {
+                 "assessed_on": day, "counsellor": "周心理", "presenting_problems": ["parent_child", "emotional_distress"],
+                 "problem_notes": "母亲对孩子学业焦虑，常打骂后自责；孩子拒绝沟通", "self_harm_risk": False,
+                 "dv_signs": False, "possible_mental_disorder": False, "planned_sessions": 3,
+                 "session_interval": "weekly", "goals": "改善亲子沟通，缓解母亲焦虑情绪"}))
+    return DemoCase(13, "town", "referral", intake, steps, "心理咨询服务项目：首次评估完成，待第一次咨询",
+                    received_hours_ago=26, process="counselling_service", received_field=None)

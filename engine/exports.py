@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from engine.calendar import CHINA_TZ
 
-REPORT_TITLES = {"commitments": "四项承诺", "summary": "统计汇总", "overdue": "督办清单", "cases": "案件清单"}
+REPORT_TITLES = {"commitments": "四项承诺", "summary": "统计汇总", "overdue": "督办清单", "cases": "案件清单",
+                 "services": "服务统计"}
 GROUP_HEADERS = {"channel": "来件渠道", "dispute_type": "纠纷类型", "level": "处置层级", "risk_colour": "风险颜色",
                  "org_unit": "单位", "month": "月份", "status": "办理状态", "outcome": "处理结果"}
 NUMBER_FORMATS = {"datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd", "rate": "0.00%", "days": "0.0",
@@ -205,8 +206,42 @@ def case_tables(data: dict) -> list[Table]:
     return [Table("案件清单", columns, data["items"])]
 
 
+def services_tables(data: dict) -> list[Table]:
+    hotline, registry, projects = data["hotline"], data["marriage_counselling"], data["counselling_projects"]
+    line_columns = (Column("label", "接听线路"), Column("calls", "来电", "int"),
+                    Column("answered_on_line", "当场解答", "int"), Column("to_specialist", "转专线", "int"),
+                    Column("to_regional", "转区县妇联分线", "int"), Column("registered_dispute", "登记纠纷案件", "int"),
+                    Column("registered_petition", "转信访", "int"), Column("dv_emergency", "家暴紧急求助", "int"))
+    callbacks = hotline["callbacks"]
+    rate = registry["reconciliation_rate"]
+    return [
+        Table("12338热线分线统计", line_columns, [*hotline["lines"], {
+            "label": "合计", "calls": hotline["calls"],
+            **{c.key: sum(line[c.key] for line in hotline["lines"]) for c in line_columns[2:]}}]),
+        Table("专线转接", (Column("label", "专线"), Column("count", "转接来电", "int")), hotline["specialist_lines"]),
+        Table("来电回访", (Column("label", "项目"), Column("count", "数量", "int")), [
+            {"label": "约定回访", "count": callbacks["scheduled"]}, {"label": "已回访", "count": callbacks["done"]},
+            {"label": "联系上", "count": callbacks["reached"]},
+            {"label": "超期督办", "count": callbacks["overdue_supervised"]}]),
+        Table("和合之家婚姻辅导", (Column("label", "项目"), Column("count", "对数", "int")), [
+            {"label": "登记", "count": registry["registered"]}, {"label": "同意辅导", "count": registry["consented"]},
+            {"label": "接受辅导", "count": registry["counselled"]}, {"label": "劝和成功", "count": registry["reconciled"]},
+            {"label": "发现家暴转介", "count": registry["dv_referred"]}, *registry["outcomes"]]),
+        Table("劝和率", (Column("label", "指标"), *RATIO_COLUMNS), [{"label": "劝和率", **_ratio(rate)}]),
+        Table("心理咨询服务项目", (Column("organisation", "承接社会组织"), Column("street", "服务街道（乡镇）"),
+                                  Column("referred", "转介家庭", "int"), Column("in_service", "在服务", "int"),
+                                  Column("closed", "已结案", "int"), Column("completion", "完成率", "rate")),
+              [{**g, "completion": g["completion_rate"]["rate"]} for g in projects["groups"]]),
+    ]
+
+
+def services_definitions(data: dict) -> list[tuple[str, str]]:
+    return [("12338热线", data["hotline"]["definition"]), ("和合之家婚姻辅导", data["marriage_counselling"]["definition"]),
+            ("心理咨询服务项目", data["counselling_projects"]["definition"])]
+
+
 TABLES = {"commitments": commitment_tables, "summary": summary_tables, "overdue": overdue_tables,
-          "cases": case_tables}
+          "cases": case_tables, "services": services_tables}
 
 
 def report_tables(report: str, data: dict) -> list[Table]:
@@ -223,6 +258,7 @@ def notes_table(report: str, data: dict) -> Table:
             ("流程", data.get("process") or "全部"),
             ("生成时间", beijing(data["as_of"]).strftime("%Y-%m-%d %H:%M"))]
     rows += summary_definitions(data) if report == "summary" else []
+    rows += services_definitions(data) if report == "services" else []
     rows += [(c["label"], c["definition"]) for c in data.get("commitments", [])]
     return Table("说明", (Column("item", "项目"), Column("text", "内容")),
                  [{"item": item, "text": text} for item, text in rows])

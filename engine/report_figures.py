@@ -22,6 +22,7 @@ from engine.reports import (
     Scope,
     closed_cases,
     commitment_rates,
+    disputes_of,
     grouping_key,
     records_by_case,
 )
@@ -146,11 +147,10 @@ class FigureCases(Reports):
     def _closed(self, req: ReportRequest, figure: Figure) -> list[CaseFact]:
         with self.store.read() as session:
             closed = closed_cases(q.cases_ended(session, self._where(req), req.period.start, req.period.end))
-        if figure.figure == "resolved":
-            return [c for c in closed if c.outcome == RESOLVED_OUTCOME]
-        if figure.figure == "cycle" and figure.key is not None:
-            return [c for c in closed if _matches_key(c.level, figure.key)]
-        return closed
+        disputes = disputes_of(closed)  # the cases 化解率 and the cycle times count
+        if figure.figure == "cycle":
+            return [c for c in disputes if figure.key is None or _matches_key(c.level, figure.key)]
+        return [c for c in disputes if c.outcome == RESOLVED_OUTCOME] if figure.figure == "resolved" else disputes
 
     def _group(self, received: list[CaseFact], req: ReportRequest, figure: Figure) -> list[CaseFact]:
         key_of = grouping_key(figure.group_by, req.scope, req.scope.rollup_targets())

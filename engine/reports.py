@@ -156,8 +156,11 @@ FORM_LABELS = {
     "risk_colour": ("follow_up_visit.schema.json", "new_colour"),
     "party_satisfaction": ("feedback_to_party.schema.json", "party_satisfaction"),
 }
+# `level` is the position on the case's mediation ladder; the running region profile names its tiers
+# (level_labels below), these stand where no profile is known.
+LEVEL_NUMERALS = ("一", "二", "三", "四", "五")
 FIXED_LABELS = {
-    "level": {1: "一级（网格现场调解）", 2: "二级（村/社区调解）", 3: "三级（乡镇调解工作室）"},
+    "level": {n: f"{word}级" for n, word in enumerate(LEVEL_NUMERALS, start=1)},
     "status": {"running": "办理中", "suspended": "已挂起", "incident": "故障待处理", "completed": "已办结",
                "terminated": "已终止"},
 }
@@ -185,10 +188,20 @@ class Labels:
         return cls(values)
 
     @classmethod
-    def from_dir(cls, forms_dir: Path) -> Labels:
+    def from_dir(cls, forms_dir: Path, ladder=None) -> Labels:
+        """The labels of the forms in `forms_dir`; `ladder` (a region profile) names the levels."""
         names = {form for form, _ in FORM_LABELS.values()}
-        return cls.from_forms({n: json.loads((forms_dir / n).read_text(encoding="utf-8"))
-                               for n in names if (forms_dir / n).is_file()})
+        labels = cls.from_forms({n: json.loads((forms_dir / n).read_text(encoding="utf-8"))
+                                 for n in names if (forms_dir / n).is_file()})
+        if ladder is not None:
+            labels.values["level"].update(level_labels(ladder))
+        return labels
+
+
+def level_labels(ladder) -> dict[int, str]:
+    """一级（网格员现场调解）… : each position of the ladder with its tier's name."""
+    return {n: f"{LEVEL_NUMERALS[n - 1]}级（{tier.name}）"
+            for n, tier in enumerate(ladder.tiers[:len(LEVEL_NUMERALS)], start=1)}
 
 
 # -- arithmetic ---------------------------------------------------------------------------
@@ -330,15 +343,19 @@ def commitment_rates(case_ids: Iterable[str], facts: Iterable[CommitmentFact]) -
 
 # -- summary parts ------------------------------------------------------------------------
 
-RESOLUTION_DEFINITION = ("化解率 = 期内以调解达成协议(mediated_agreement)结案的案件数 / 期内结案的案件数"
-                         "（无官方公式，按此口径计算）")
+RESOLUTION_DEFINITION = ("化解率 = 期内以调解达成协议(mediated_agreement)结案的纠纷案件数 / 期内结案的纠纷案件数"
+                         "（仅计婚姻家庭纠纷调处 dispute_case：热线来电、婚姻辅导、心理咨询等服务不是纠纷化解，另见服务统计；"
+                         "无官方公式，按此口径计算）")
+# The processes whose cases are disputes to resolve (化解): services (hotline calls, counselling) are
+# reported on their own (engine/report_services.py) and would dilute the rate.
+RESOLUTION_PROCESSES = ("dispute_case",)
 CLOSED_MEANS = ("结案指流程正常办结（status=completed）且结束时间在统计期内；被终止（terminated）的案件不计入。"
                 "Closed = the process completed with its end time in the period; terminated cases are not "
                 "counted.")
-CYCLE_DEFINITION = ("办理周期 = 结案时间 − 收件时间（天，含回访期）；统计期内结案的案件；中位数，P90 按最近秩"
-                    "（第⌈0.9n⌉小的值）；按结案时的处置层级分组。Cycle time = closed − received, in days "
-                    "(aftercare included), for cases closed in the period; median, and p90 by nearest rank; "
-                    "by the handling level at closing.")
+CYCLE_DEFINITION = ("办理周期 = 结案时间 − 收件时间（天，含回访期）；统计期内结案的纠纷案件（dispute_case）；中位数，"
+                    "P90 按最近秩（第⌈0.9n⌉小的值）；按结案时所在的调解层级分组。Cycle time = closed − received, in "
+                    "days (aftercare included), for dispute cases closed in the period; median, and p90 by nearest "
+                    "rank; by the mediation level at closing.")
 FOLLOW_UP_DEFINITION = ("回访完成率 = 应回访时间在统计期内且已到期的回访任务中已完成的个数 / 这些回访任务的个数"
                         "（不含因案件终止而取消的）；按时 = 在应回访时间之前完成。Follow-up completion = "
                         "follow-up visit tasks due in the period (and due by now) that are done / those tasks "
@@ -353,8 +370,13 @@ def closed_cases(ended: Iterable[CaseFact]) -> list[CaseFact]:
     return [c for c in ended if c.status == "completed"]
 
 
+def disputes_of(cases: Iterable[CaseFact]) -> list[CaseFact]:
+    return [c for c in cases if c.process_key in RESOLUTION_PROCESSES]
+
+
 def resolution_rate(closed: Collection[CaseFact]) -> dict:
-    ratio = Ratio(sum(1 for c in closed if c.outcome == RESOLVED_OUTCOME), len(closed))
+    disputes = disputes_of(closed)
+    ratio = Ratio(sum(1 for c in disputes if c.outcome == RESOLVED_OUTCOME), len(disputes))
     return {**ratio.to_dict(), "definition": RESOLUTION_DEFINITION, "closed_means": CLOSED_MEANS}
 
 
@@ -507,7 +529,7 @@ class Reports:
         return {**req.header(), "group_by": group_by,
                 "groups": group_counts(received, group_by, self.labels, req.period, req.scope),
                 "total": len(received), "resolution_rate": resolution_rate(closed),
-                "cycle_times": cycle_times(closed, self.labels),
+                "cycle_times": cycle_times(disputes_of(closed), self.labels),
                 "follow_up_completion": follow_up_completion(visits),
                 "satisfaction": satisfaction(feedback, self.labels)}
 

@@ -8,7 +8,7 @@ from engine.calendar import parse_day_or_time
 from engine.report_figures import COMMITMENT_PARTS, FIGURES
 from engine.reports import GROUP_BY
 
-REPORTS = ("summary", "commitments", "overdue", "cases")
+REPORTS = ("summary", "commitments", "overdue", "cases", "services")
 BREAKDOWNS = ("org_unit",)
 
 
@@ -52,7 +52,7 @@ class CommitmentsArgs(PeriodArgs):
 class FigureCasesArgs(PeriodArgs, PageArgs):
     figure = fields.String(required=True, validate=validate.OneOf(FIGURES), metadata={"description": (
         "哪个数字：received 期内收件；group 某分组（group_by + key）；commitment 某项承诺（key + part）；"
-        "closed 期内结案；resolved 期内化解；cycle 某处置层级的结案（key=层级）；open_high_risk 未结的红橙案件（不限统计期）")})
+        "closed 期内结案的纠纷案件（化解率分母）；resolved 期内化解；cycle 期内结案的全部案件（key=处置层级时只计该层级）；open_high_risk 未结的红橙案件（不限统计期）")})
     key = fields.String(load_default=None, validate=validate.Length(max=100),
                         metadata={"description": "分组值、承诺 key 或层级；空字符串表示缺失值（如未评估）"})
     part = fields.String(load_default=None, validate=validate.OneOf(COMMITMENT_PARTS),
@@ -168,6 +168,78 @@ class SummaryOut(ReportHeader):
     cycle_times = fields.Nested(CycleTimesOut)
     follow_up_completion = fields.Nested(FollowUpOut)
     satisfaction = fields.Nested(SatisfactionOut)
+
+
+class ServicesArgs(PeriodArgs):
+    class Meta:
+        exclude = ("process",)  # each part is one process's figures
+
+
+class CountOut(Schema):
+    key = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+
+
+class HotlineLineOut(Schema):
+    key = fields.String(metadata={"description": "接听线路：main 12338主线，regional 区县妇联分线"})
+    label = fields.String()
+    calls = fields.Integer()
+    categories = fields.List(fields.Nested(CountOut))
+    answered_on_line = fields.Integer()
+    to_specialist = fields.Integer()
+    to_regional = fields.Integer()
+    registered_dispute = fields.Integer()
+    registered_petition = fields.Integer()
+    dv_emergency = fields.Integer()
+
+
+class CallbacksOut(Schema):
+    scheduled = fields.Integer()
+    done = fields.Integer()
+    reached = fields.Integer()
+    overdue_supervised = fields.Integer()
+
+
+class HotlineOut(Schema):
+    calls = fields.Integer()
+    lines = fields.List(fields.Nested(HotlineLineOut))
+    specialist_lines = fields.List(fields.Nested(CountOut))
+    callbacks = fields.Nested(CallbacksOut)
+    definition = fields.String()
+
+
+class RegistryOut(Schema):
+    registered = fields.Integer()
+    consented = fields.Integer()
+    counselled = fields.Integer()
+    reconciled = fields.Integer()
+    reconciliation_rate = fields.Nested(RatioOut)
+    dv_referred = fields.Integer()
+    outcomes = fields.List(fields.Nested(CountOut))
+    definition = fields.String()
+
+
+class ProjectGroupOut(Schema):
+    organisation = fields.String()
+    street = fields.String()
+    referred = fields.Integer()
+    in_service = fields.Integer()
+    closed = fields.Integer()
+    completion_rate = fields.Nested(RatioOut)
+    outcomes = fields.List(fields.Nested(CountOut))
+
+
+class ProjectsOut(Schema):
+    families = fields.Integer()
+    groups = fields.List(fields.Nested(ProjectGroupOut))
+    definition = fields.String()
+
+
+class ServicesOut(ReportHeader):
+    hotline = fields.Nested(HotlineOut)
+    marriage_counselling = fields.Nested(RegistryOut)
+    counselling_projects = fields.Nested(ProjectsOut)
 
 
 class OverdueItemOut(Schema):

@@ -231,3 +231,34 @@ def process_versions(session: Session) -> list[tuple[str, int, str]]:
     stmt = select(ProcessVersion.process_key, ProcessVersion.version, ProcessVersion.name)
     return [tuple(row) for row in session.execute(stmt.order_by(ProcessVersion.process_key,
                                                                  ProcessVersion.version.desc()))]
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One business event of a case, as its process wrote it (auditEvent / auditEventData)."""
+
+    instance_id: str
+    type: str
+    data: dict
+
+
+def events_of_cases_created(session: Session, where: CaseFilter, types: Iterable[str], start: datetime,
+                            end: datetime) -> list[CaseEvent]:
+    """The events of the given types (up to now) of the cases created in [start, end), in order."""
+    stmt = (where.apply(select(AuditEvent.stream, AuditEvent.type, AuditEvent.data)
+                        .join(ProcessInstance, ProcessInstance.id == AuditEvent.stream))
+            .where(ProcessInstance.created_at >= start, ProcessInstance.created_at < end,
+                   AuditEvent.type.in_(sorted(types)))
+            .order_by(AuditEvent.stream, AuditEvent.seq))
+    return [CaseEvent(stream, type_, data or {}) for stream, type_, data in session.execute(stmt)]
+
+
+def tasks_of_cases_created(session: Session, where: CaseFilter, task_names: Iterable[str], start: datetime,
+                           end: datetime) -> list[tuple[str, str]]:
+    """(case id, task name) of every task of the named steps, open or done, of the cases created
+    in [start, end); cancelled ones (never worked) excluded."""
+    stmt = (where.apply(select(HumanTask.instance_id, HumanTask.task_spec)
+                        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id))
+            .where(ProcessInstance.created_at >= start, ProcessInstance.created_at < end,
+                   HumanTask.task_spec.in_(sorted(task_names)), HumanTask.state != "cancelled"))
+    return [(instance_id, spec) for instance_id, spec in session.execute(stmt)]

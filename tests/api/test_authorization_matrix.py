@@ -302,6 +302,7 @@ ROWS = [
     # -- supervision reports, narrowed to the target's unit
     Row("GET", "/reports/commitments", REPORT, target="unit", send=org_unit_query),
     Row("GET", "/reports/summary", REPORT, target="unit", send=org_unit_query),
+    Row("GET", "/reports/services", REPORT, target="unit", send=org_unit_query),
     Row("GET", "/reports/overdue", REPORT, target="unit", send=org_unit_query),
     Row("GET", "/reports/export.xlsx", REPORT, target="unit",
         send=lambda env, target, user: {"query": {"org_unit": target.unit, "report": "summary"}}),

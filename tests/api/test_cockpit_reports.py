@@ -81,7 +81,7 @@ def test_listed_cases_carry_labels_and_never_what_identifies_a_party(api, scenar
     item = cases_of(api, figure="resolved")["items"][0]
     assert item["case_no"].startswith("JH-2026-") and item["channel_label"] == "来电"
     assert item["status_label"] == "已办结" and item["org_unit_name"] == "东村第一网格"
-    assert item["level_label"] == "一级（网格现场调解）" and item["outcome"] == "mediated_agreement"
+    assert item["level_label"] == "一级（网格员现场调解）" and item["outcome"] == "mediated_agreement"
     assert not {"summary", "parties", "name", "phone", "address", "title"} & set(item)
 
 

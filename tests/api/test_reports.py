@@ -183,7 +183,7 @@ def test_resolution_rate_cycle_times_and_satisfaction(api, three_cases):
     assert body["resolution_rate"]["definition"].startswith("化解率 = 期内以调解达成协议(mediated_agreement)结案")
     cycle = body["cycle_times"]
     assert (cycle["count"], cycle["median_days"], cycle["p90_days"]) == (1, 2.0, 2.0)
-    assert cycle["by_level"] == [{"key": 1, "label": "一级（网格现场调解）", "count": 1, "median_days": 2.0,
+    assert cycle["by_level"] == [{"key": 1, "label": "一级（网格员现场调解）", "count": 1, "median_days": 2.0,
                                   "p90_days": 2.0}]
     satisfaction = body["satisfaction"]
     assert by_key(satisfaction["counts"])["satisfied"] == {"key": "satisfied", "label": "满意", "count": 1}

@@ -37,6 +37,12 @@ EXPECTED = {
     "demo:6": ("running", {"mediate"}),
     "demo:7": ("running", {"feedback_to_party"}),
     "demo:8": ("completed", set()),
+    # the services beside the disputes
+    "demo:9": ("running", {"legal_line"}),             # a 12338 call at the lawyers' line
+    "demo:10": ("completed", set()),                   # a call answered on the line
+    "demo:11": ("running", {"counselling_session"}),   # a couple in counselling at the town's desk
+    "demo:12": ("running", {"inform_outcome"}),        # reconciled, to be told
+    "demo:13": ("running", {"record_session"}),        # a family in a counselling project
 }
 # The tier of the mediation ladder the mediating cases stand at: who `mediate` is offered to, at
 # which org unit, under which title (processes/ladders/three_tier.yaml).
@@ -67,6 +73,17 @@ def _case(runtime, store, business_key):
     return runtime.instance(row.id)
 
 
+def test_the_demo_users_can_take_the_service_cases_tasks(seeded):
+    """Each open service task is offered where a demo user of its role works (or above it)."""
+    runtime, store, _ = seeded
+    chart = OrgChart.load(PROJECT_ROOT / "processes" / "org" / "demo.yaml")
+    members = {(login.role, login.org_unit) for login in demo_logins(PROJECT_ROOT)}
+    for key in ("demo:9", "demo:11", "demo:12", "demo:13"):
+        for task in (t for t in _case(runtime, store, key).tasks if t.state == "ready"):
+            above = {unit.id for unit in chart.ancestors(task.org_unit)}
+            assert any((task.role, unit) in members for unit in above), (key, task.name, task.role, task.org_unit)
+
+
 def _ready_names(view) -> set[str]:
     return {t.name for t in view.tasks if t.state == "ready"}
 
@@ -88,7 +105,10 @@ def test_seeding_creates_each_demo_case_at_its_step(seeded):
 def test_demo_cases_spread_over_grids_and_channels(seeded):
     runtime, store, _ = seeded
     views = [_case(runtime, store, key) for key in EXPECTED]
-    assert {v.org_unit for v in views} == {"grid-a1", "grid-a2", "grid-b1"}
+    disputes = [v for v in views if v.process_key == "dispute_case"]
+    assert {v.org_unit for v in disputes} == {"grid-a1", "grid-a2", "grid-b1"}
+    assert {v.process_key for v in views} == {"dispute_case", "hotline_call", "marriage_counselling",
+                                               "counselling_service"}
     assert {v.data["channel"] for v in views} >= {"phone", "visit", "hotline_12338", "online", "grid_screening",
                                                   "referral"}
     assert all(v.data["summary"] for v in views)
@@ -232,6 +252,6 @@ def test_jiahe_demo_serves_and_the_demo_logins_work(demo_server):
     assert {"role": "grid_worker", "org_unit": "grid-a1"} in me["memberships"]
     printed = output.read_text("utf-8")
     assert f"{base}/api/docs" in printed and f"password is {DEMO_PASSWORD}" in printed
-    assert "8 demo case(s) created" in printed
+    assert "13 demo case(s) created" in printed
     for login in demo_logins(PROJECT_ROOT):
         assert login.username in printed and login.role in printed

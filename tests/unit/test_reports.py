@@ -176,14 +176,17 @@ def test_every_commitment_defines_its_counts_in_chinese_and_english():
 
 # -- summary parts --------------------------------------------------------------------------
 
-def test_resolution_rate_counts_closed_cases_only():
+def test_resolution_rate_counts_closed_disputes_only():
     ended = [case("a", status="completed", outcome="mediated_agreement", ended=T0),
              case("b", status="completed", outcome="referred_to_court", ended=T0),
-             case("c", status="terminated", outcome=None, ended=T0)]
+             case("c", status="terminated", outcome=None, ended=T0),
+             # services are no disputes to resolve: a call answered on the line, a couple reconciled
+             case("d", status="completed", outcome="answered_on_line", ended=T0, process_key="hotline_call"),
+             case("e", status="completed", outcome="reconciled", ended=T0, process_key="marriage_counselling")]
     result = resolution_rate(closed_cases(ended))
     assert (result["numerator"], result["denominator"], result["rate"]) == (1, 2, 0.5)
-    assert result["definition"] == ("化解率 = 期内以调解达成协议(mediated_agreement)结案的案件数 / 期内结案的案件数"
-                                    "（无官方公式，按此口径计算）")
+    assert result["definition"].startswith("化解率 = 期内以调解达成协议(mediated_agreement)结案的纠纷案件数 / "
+                                           "期内结案的纠纷案件数（仅计婚姻家庭纠纷调处 dispute_case")
 
 
 def test_cycle_times_by_level():

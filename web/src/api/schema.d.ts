@@ -2530,7 +2530,7 @@ export interface paths {
                     from?: string | null;
                     /** @description 止（不含） */
                     to?: string | null;
-                    /** @description 哪个数字：received 期内收件；group 某分组（group_by + key）；commitment 某项承诺（key + part）；closed 期内结案；resolved 期内化解；cycle 某处置层级的结案（key=层级）；open_high_risk 未结的红橙案件（不限统计期） */
+                    /** @description 哪个数字：received 期内收件；group 某分组（group_by + key）；commitment 某项承诺（key + part）；closed 期内结案的纠纷案件（化解率分母）；resolved 期内化解；cycle 期内结案的全部案件（key=处置层级时只计该层级）；open_high_risk 未结的红橙案件（不限统计期） */
                     figure: "received" | "group" | "commitment" | "closed" | "resolved" | "cycle" | "open_high_risk";
                     /** @description 分组值、承诺 key 或层级；空字符串表示缺失值（如未评估） */
                     key?: string | null;
@@ -2690,7 +2690,7 @@ export interface paths {
                     /** @description 止（不含） */
                     to?: string | null;
                     group_by?: "channel" | "dispute_type" | "level" | "risk_colour" | "org_unit" | "month" | "status" | "outcome";
-                    report: "summary" | "commitments" | "overdue" | "cases";
+                    report: "summary" | "commitments" | "overdue" | "cases" | "services";
                 };
                 header?: never;
                 path?: never;
@@ -2729,7 +2729,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A report as an Excel workbook (report=summary|commitments|overdue|cases, same parameters). */
+        /** A report as an Excel workbook (report=summary|commitments|overdue|cases|services, same parameters). */
         get: {
             parameters: {
                 query: {
@@ -2742,7 +2742,7 @@ export interface paths {
                     /** @description 止（不含） */
                     to?: string | null;
                     group_by?: "channel" | "dispute_type" | "level" | "risk_colour" | "org_unit" | "month" | "status" | "outcome";
-                    report: "summary" | "commitments" | "overdue" | "cases";
+                    report: "summary" | "commitments" | "overdue" | "cases" | "services";
                 };
                 header?: never;
                 path?: never;
@@ -2860,6 +2860,57 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OverduePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Beside the disputes: 12338 calls per line, couples counselled and reconciled at the marriage
+         *     registry, counselling service projects per organisation and street (cases received in the period).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 只统计该单位及其下级（须在本人管辖内，否则 404） */
+                    org_unit?: string | null;
+                    /** @description 起（含）：日期按北京时间的自然日；缺省为本月 */
+                    from?: string | null;
+                    /** @description 止（不含） */
+                    to?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServicesOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -3551,6 +3602,12 @@ export interface components {
         AccessLogOut: {
             items: components["schemas"]["SensitiveReadOut"][];
         };
+        CallbacksOut: {
+            done: number;
+            overdue_supervised: number;
+            reached: number;
+            scheduled: number;
+        };
         CandidateOut: {
             display_name: string;
             org_unit: string;
@@ -3703,6 +3760,11 @@ export interface components {
             process: string | null;
             /** @description breakdown=org_unit 时：下一级各单位的四项承诺 */
             units: components["schemas"]["UnitCommitmentsOut"][];
+        };
+        CountOut: {
+            count: number;
+            key: string;
+            label: string;
         };
         CycleStatsOut: {
             count: number;
@@ -3936,6 +3998,26 @@ export interface components {
             version: number;
             versions: number[];
         };
+        HotlineLineOut: {
+            answered_on_line: number;
+            calls: number;
+            categories: components["schemas"]["CountOut"][];
+            dv_emergency: number;
+            /** @description 接听线路：main 12338主线，regional 区县妇联分线 */
+            key: string;
+            label: string;
+            registered_dispute: number;
+            registered_petition: number;
+            to_regional: number;
+            to_specialist: number;
+        };
+        HotlineOut: {
+            callbacks: components["schemas"]["CallbacksOut"];
+            calls: number;
+            definition: string;
+            lines: components["schemas"]["HotlineLineOut"][];
+            specialist_lines: components["schemas"]["CountOut"][];
+        };
         ImportSummaryOut: {
             memberships_added: number;
             units_added: number;
@@ -3987,7 +4069,7 @@ export interface components {
         MembershipIn: {
             org_unit: string;
             /** @enum {string} */
-            role: "grid_worker" | "intake_clerk" | "village_mediator" | "town_mediator" | "legal_advisor" | "psychologist" | "rights_officer" | "supervisor" | "process_designer" | "admin";
+            role: "grid_worker" | "intake_clerk" | "village_mediator" | "town_mediator" | "committee_mediator" | "legal_advisor" | "psychologist" | "rights_officer" | "supervisor" | "process_designer" | "admin";
         };
         MembershipOut: {
             org_unit: string;
@@ -4179,8 +4261,22 @@ export interface components {
             /** @description newest first */
             versions: components["schemas"]["VersionFactsOut"][];
         };
+        ProjectGroupOut: {
+            closed: number;
+            completion_rate: components["schemas"]["RatioOut"];
+            in_service: number;
+            organisation: string;
+            outcomes: components["schemas"]["CountOut"][];
+            referred: number;
+            street: string;
+        };
         ProjectUploadIn: {
             files?: string[];
+        };
+        ProjectsOut: {
+            definition: string;
+            families: number;
+            groups: components["schemas"]["ProjectGroupOut"][];
         };
         PublicFormOut: {
             name: string;
@@ -4237,6 +4333,16 @@ export interface components {
         };
         ReasonIn: {
             reason: string;
+        };
+        RegistryOut: {
+            consented: number;
+            counselled: number;
+            definition: string;
+            dv_referred: number;
+            outcomes: components["schemas"]["CountOut"][];
+            reconciled: number;
+            reconciliation_rate: components["schemas"]["RatioOut"];
+            registered: number;
         };
         RemindIn: {
             /** @description 催办内容，留在任务的留言中并记入案件审计 */
@@ -4310,6 +4416,16 @@ export interface components {
             username: string;
             /** @description task (a task page shown to one who works on it) or reveal (asked for, with a reason) */
             via: string;
+        };
+        ServicesOut: {
+            /** Format: date-time */
+            as_of: string;
+            counselling_projects: components["schemas"]["ProjectsOut"];
+            hotline: components["schemas"]["HotlineOut"];
+            marriage_counselling: components["schemas"]["RegistryOut"];
+            org_units: components["schemas"]["UnitOut"][];
+            period: components["schemas"]["PeriodOut"];
+            process: string | null;
         };
         SessionOut: {
             /** @description send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE made with the session cookie */

@@ -11,6 +11,7 @@ export type Commitments = components['schemas']['CommitmentsOut'];
 export type Commitment = components['schemas']['CommitmentOut'];
 export type UnitCommitments = components['schemas']['UnitCommitmentsOut'];
 export type Summary = components['schemas']['SummaryOut'];
+export type ServiceFigures = components['schemas']['ServicesOut'];
 export type OverdueItem = components['schemas']['OverdueItemOut'];
 export type DueSoonItem = components['schemas']['DueSoonItemOut'];
 export type FigureCase = components['schemas']['FigureCaseOut'];
@@ -43,6 +44,16 @@ export function useSummary(filters: CockpitFilters, groupBy: GroupBy) {
   return useQuery({
     queryKey: reportKeys.of('summary', query),
     queryFn: () => unwrap(api.GET('/api/v1/reports/summary', { params: { query } })),
+    staleTime: FRESH,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useServiceFigures(filters: CockpitFilters) {
+  const query = reportQuery(filters);
+  return useQuery({
+    queryKey: reportKeys.of('services', query),
+    queryFn: () => unwrap(api.GET('/api/v1/reports/services', { params: { query } })),
     staleTime: FRESH,
     placeholderData: keepPreviousData,
   });
@@ -132,7 +143,7 @@ export function useCandidates(taskId: string, enabled: boolean) {
 }
 
 export type ExportFormat = 'xlsx' | 'csv';
-export type ExportReport = 'summary' | 'commitments' | 'cases' | 'overdue';
+export type ExportReport = 'summary' | 'commitments' | 'cases' | 'overdue' | 'services';
 
 /**
  * Download a report for the same filters: the session cookie authenticates the GET, the

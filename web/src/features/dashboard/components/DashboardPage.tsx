@@ -18,12 +18,13 @@ import { Commitments } from './Commitments';
 import styles from './Dashboard.module.css';
 import { FigureDrawer, type PickedFigure } from './FigureDrawer';
 import { Heatmap } from './Heatmap';
+import { Services } from './Services';
 import { Statistics } from './Statistics';
 import { Warnings } from './Warnings';
 
 addPageWords('dashboard', { 'zh-CN': dashboardZh, en: dashboardEn });
 
-/** 驾驶舱: warnings first, then the four commitments, the statistics and the process heatmap. */
+/** 驾驶舱: warnings first, then the four commitments, the statistics, the services and the process heatmap. */
 export default function DashboardPage() {
   const { t } = useTranslation();
   const [search, setSearch] = useSearchParams();
@@ -42,6 +43,7 @@ export default function DashboardPage() {
       <Warnings filters={filters} onPick={setFigure} />
       <Commitments filters={filters} onPick={setFigure} onDrill={(orgUnit) => change({ orgUnit })} />
       <Statistics filters={filters} onPick={setFigure} />
+      <Services filters={filters} />
       <Heatmap filters={filters} />
       <FigureDrawer filters={filters} figure={figure} onClose={() => setFigure(null)} />
     </div>
@@ -102,7 +104,7 @@ function Exports({ filters }: { filters: CockpitFilters }) {
       .catch((error: unknown) => void message.error(errorMessage(t, error)))
       .finally(() => setBusy(null));
   };
-  const reports: ExportReport[] = ['cases', 'summary', 'commitments', 'overdue'];
+  const reports: ExportReport[] = ['cases', 'summary', 'commitments', 'overdue', 'services'];
   return (
     <Space wrap>
       {holder}

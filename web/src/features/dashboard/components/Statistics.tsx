@@ -142,7 +142,7 @@ function CycleTimes({ summary, onPick }: { summary: Summary; onPick: Pick }) {
               title: t('dashboard.statistics.closedCount'),
               dataIndex: 'count',
               render: (count: number, _row, index) => (
-                <Button type="link" size="small" onClick={() => (index < levels.length ? pick(index) : onPick({ title: `${t('dashboard.statistics.closed')}（${count}）`, query: { figure: 'closed' } }))}>
+                <Button type="link" size="small" onClick={() => (index < levels.length ? pick(index) : onPick({ title: `${t('dashboard.statistics.closed')}（${count}）`, query: { figure: 'cycle' } }))}>
                   {count ?? 0}
                 </Button>
               ),

@@ -119,5 +119,18 @@ def test_the_cockpit_passes_axe_and_fits_a_phone(new_page, live_server):
 
     phone = new_page("phone")
     open_cockpit(phone, period)
-    expect(phone.get_by_role("heading", name="统计")).to_be_visible()
+    expect(phone.get_by_role("heading", name="统计", exact=True)).to_be_visible()
+    expect(phone.get_by_role("heading", name="服务统计")).to_be_visible()
     assert page_width(phone) <= 390
+
+
+def test_the_cockpit_shows_the_services_beside_the_disputes(new_page, live_server):
+    """The demo's 12338 calls per line, its couples counselled and reconciled, its counselling project."""
+    page = new_page()
+    open_cockpit(page, half_year())
+    services = page.get_by_role("region", name="服务统计")
+    hotline = services.get_by_role("table").first
+    expect(hotline.get_by_role("row", name="12338主线")).to_be_visible()
+    expect(hotline.get_by_role("row").filter(has_text="合计")).to_contain_text("2")
+    expect(services.get_by_text("劝和率", exact=True)).to_be_visible()
+    expect(services.get_by_role("row", name="宜心社会工作服务中心")).to_contain_text("和美镇")

@@ -28,7 +28,7 @@ def demo_org_file(project_root: Path) -> Path:
 
     root = Path(project_root)
     ladder = running_ladder(root)
-    return root / ladder.org if ladder is not None and ladder.org and (root / ladder.org).exists() else root / DEMO_ORG
+    return (ladder.org_file(root) if ladder is not None else None) or root / DEMO_ORG
 
 
 DEMO_PASSWORD = "jiahe-demo"

@@ -32,12 +32,12 @@ from api.schemas.reports import (
 )
 from api.services import services
 from engine.access import SUPERVISION_ROLES
+from engine.definitions.ladder import running_ladder
 from engine.exports import export_file, file_name
 from engine.report_figures import Figure, FigureCases
 from engine.report_heatmap import Heatmap
 from engine.report_services import ServiceReports
 from engine.report_warnings import DueSoon, remind
-from engine.definitions.ladder import running_ladder
 from engine.reports import Labels, ReportRequest, Reports, jurisdiction, period_of
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="督办与统计 Supervision and reports")

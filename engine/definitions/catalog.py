@@ -117,12 +117,9 @@ class Catalog:
 def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
     lanes = {}
     for lane, spec in (body.get("lanes") or {}).items():
-        if spec == LADDER:
-            lanes[str(lane)] = LaneRole(role=LADDER, level=LADDER)
-            continue
         spec = {"role": spec} if isinstance(spec, str) else dict(spec or {})
         role, level = spec.get("role"), spec.get("level", CASE_LEVEL)
-        if role == LADDER and level == LADDER:  # a stored bundle's ladder lane
+        if role == LADDER:  # `调解员: ladder`, or a stored bundle's {role: ladder, level: ladder}
             lanes[str(lane)] = LaneRole(role=LADDER, level=LADDER)
             continue
         if roles and role not in roles:

@@ -62,8 +62,10 @@ class Ladder:
     source: str = ""
     org: str = ""
 
-    def tier(self, tier_id: str) -> Tier | None:
-        return next((t for t in self.tiers if t.id == tier_id), None)
+    def org_file(self, project_root: Path) -> Path | None:
+        """The organisation file it names, under `project_root`, when it names one that exists."""
+        path = Path(project_root) / self.org if self.org else None
+        return path if path is not None and path.is_file() else None
 
     def to_case_data(self) -> dict:
         """What a case carries: the tiers in order and where each triage grade enters."""
@@ -172,14 +174,19 @@ def _entry(raw, ids: list[str], fail) -> dict[int, str]:
     return entry
 
 
+def find_ladder(project_root: Path, key: str | None) -> Ladder | None:
+    """The profile `key` of the project at `project_root`, if it is there and can be read."""
+    path = Path(project_root) / LADDER_DIR / f"{key}.yaml"
+    try:
+        return load_ladder(path) if key and path.is_file() else None
+    except LadderError:
+        return None  # lint and deploy name why
+
+
 def running_ladder(project_root: Path, process_key: str = "dispute_case") -> Ladder | None:
     """The profile the deployment at `project_root` runs for `process_key`, if it can be read."""
     from engine.definitions.catalog import Catalog
 
     root = Path(project_root)
-    key = active_profile_key(Catalog.load(root / "processes" / "catalog.yaml").entry(process_key).ladder)
-    path = root / LADDER_DIR / f"{key}.yaml"
-    try:
-        return load_ladder(path) if key and path.is_file() else None
-    except LadderError:
-        return None
+    return find_ladder(root, active_profile_key(Catalog.load(root / "processes" / "catalog.yaml")
+                                                .entry(process_key).ladder))

@@ -19,7 +19,7 @@ from engine.calendar import WorkingCalendar
 from engine.clock import ManualClock
 from engine.definitions.bundle import ProjectFiles
 from engine.definitions.catalog import Catalog
-from engine.definitions.ladder import LADDER_DIR, load_ladder
+from engine.definitions.ladder import LADDER_DIR, find_ladder
 from engine.errors import JiaheError
 from engine.org import HierarchyRouter, OrgChart
 from engine.runtime.auditing import timeline
@@ -52,10 +52,15 @@ def default_runtime_factory(store: Store, clock: ManualClock, project_root: Path
 def _org_router(project_root: Path):
     """Scenarios route tasks through the demo organisation (processes/org/demo.yaml) when the
     project has one, so that `org_unit` expectations read like the demo."""
-    path = project_root / DEMO_ORG
-    if not path.exists():
+    return _router_through(project_root / DEMO_ORG)
+
+
+def _router_through(org_file: Path | None):
+    """A router over the organisation in `org_file` (None where there is no such file)."""
+    if org_file is None or not org_file.exists():
         return None
-    chart = _load_chart(path.resolve(), path.stat().st_mtime)
+    path = org_file.resolve()
+    chart = _load_chart(path, path.stat().st_mtime)
     return HierarchyRouter(lambda: chart)
 
 
@@ -227,12 +232,8 @@ class ScenarioRun:
 
     def _router_of_profile(self):
         if self._profile_router is None:
-            path = self.project_root / LADDER_DIR / f"{self.profile}.yaml"
-            org = load_ladder(path).org if path.exists() else ""
-            if org and (self.project_root / org).exists():
-                org_path = (self.project_root / org).resolve()
-                chart = _load_chart(org_path, org_path.stat().st_mtime)
-                self._profile_router = HierarchyRouter(lambda: chart)
+            ladder = find_ladder(self.project_root, self.profile)
+            self._profile_router = _router_through(ladder.org_file(self.project_root) if ladder else None)
         return self._profile_router
 
     def _start(self) -> None:

@@ -18,6 +18,7 @@ from engine.notifications import Notifier
 from engine.org import HierarchyRouter
 from engine.runtime.runtime import Runtime
 from engine.store import Store, database_url_from_env
+from engine.store.files import FileStore
 from engine.store.org_repository import ChartCache
 
 
@@ -72,7 +73,8 @@ def _services(cfg: dict, clock: Clock, store: Store | None) -> Services:
                       notifier=Notifier.from_project(root, charts.get, channels_file=notify_config(cfg, root),
                                                      public_url=cfg.get("PUBLIC_URL") or "http://127.0.0.1:5000"))
     return Services(store=store, runtime=runtime, charts=charts, clock=clock, project_root=root,
-                    limits=RateLimits.from_config(cfg.get("RATELIMIT_STORAGE_URI"), store))
+                    limits=RateLimits.from_config(cfg.get("RATELIMIT_STORAGE_URI"), store),
+                    files=FileStore(Path(cfg["FILES_DIR"]) if cfg.get("FILES_DIR") else None))
 
 
 def _register_views(app: Flask, api: Api) -> None:

@@ -31,6 +31,8 @@ def from_env() -> dict:
         "PUBLIC_URL": os.environ.get("JIAHE_PUBLIC_URL", "http://127.0.0.1:5000"),
         # How long one live notification stream stays open before the browser reconnects.
         "NOTIFICATION_STREAM_SECONDS": float(os.environ.get("JIAHE_NOTIFICATION_STREAM_SECONDS", "300")),
+        # Where case documents and uploaded scans are kept (engine.store.files); default var/files.
+        "FILES_DIR": os.environ.get("JIAHE_FILES_DIR"),
     }
 
 

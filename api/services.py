@@ -11,6 +11,7 @@ from engine.clock import Clock
 from engine.org import OrgChart
 from engine.runtime.runtime import Runtime
 from engine.store import Store
+from engine.store.files import FileStore
 from engine.store.org_repository import ChartCache
 
 
@@ -22,6 +23,7 @@ class Services:
     clock: Clock
     project_root: Path
     limits: RateLimits
+    files: FileStore  # documents and uploaded scans (JIAHE_FILES_DIR)
 
     def chart(self) -> OrgChart:
         return self.charts.get()

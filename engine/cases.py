@@ -167,7 +167,8 @@ class CaseService:
         with `jiahe audit verify`, not by rehashing what this returns."""
         facts = self._visible_case(who, case_id)
         paths = self._sensitive_paths(facts.version_id)
-        events = [replace(r, data=_masked_event(r.data, paths)) for r in audit_timeline(self.store, case_id)]
+        events = [replace(r, data=_masked_event(r.full_data, paths), personal=None, personal_key=None)
+                  for r in audit_timeline(self.store, case_id)]
         with self.store.read() as session:
             names = queries_tasks.display_names(session, (r.actor for r in events))
         return [TimelineEvent(**vars(r), actor_name=names.get(r.actor)) for r in events]

@@ -28,6 +28,19 @@ def key_dir(tmp_path_factory):
         os.environ["JIAHE_KEY_DIR"] = previous
 
 
+@pytest.fixture(autouse=True, scope="session")
+def files_dir(tmp_path_factory):
+    """The file store (case documents, scans) for this run, never the developer's var/files."""
+    path = tmp_path_factory.mktemp("files")
+    previous = os.environ.get("JIAHE_FILES_DIR")
+    os.environ["JIAHE_FILES_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("JIAHE_FILES_DIR", None)
+    else:
+        os.environ["JIAHE_FILES_DIR"] = previous
+
+
 def _postgres_reason() -> str | None:
     if not _pg_reason:
         _pg_reason.append(postgres_unavailable_reason())

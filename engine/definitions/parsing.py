@@ -5,11 +5,13 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.definitions.catalog import LaneRole, ProcessEntry, _process_entry
+from engine.personal_data import personal_paths_of_forms
 
 FORM_SCHEMA = "formJsonSchemaFilename"
 FORM_UI_SCHEMA = "formUiSchemaFilename"
@@ -38,6 +40,11 @@ class ParsedProcess:
 
     def form(self, name: str | None) -> Any:
         return self.forms.get(name) if name else None
+
+    @cached_property
+    def personal_paths(self) -> frozenset[str]:
+        """Where its forms hold personal information (engine.personal_data)."""
+        return personal_paths_of_forms(self.forms[name] for name in sorted(self.forms))
 
     def lane_role(self, lane: str | None, process_key: str | None = None) -> LaneRole | None:
         """The role and level a lane stands for, in this process or in the called process

@@ -143,7 +143,8 @@ class InstanceChange:
             self.row.serialized = self._serialized()
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         self._notify()
-        repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events)
+        repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events,
+                                   personal_paths=self.parsed.personal_paths)
         self._write_rows()
         self.events.clear()
 

@@ -55,7 +55,7 @@ def describe_events(records, of_type: str | None = None) -> str:
     """Event types in order; those of `of_type` with their data, to show why a data match failed."""
     if not records:
         return "none"
-    return ", ".join(f"{r.type} {compact(r.data)}" if r.type == of_type else r.type for r in records)
+    return ", ".join(f"{r.type} {compact(r.full_data)}" if r.type == of_type else r.type for r in records)
 
 
 def subset_mismatch(expected: Any, actual: Any, path: str = "") -> str | None:

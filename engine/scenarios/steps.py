@@ -59,7 +59,7 @@ def expect_event(run, step: Step) -> None:
 
 
 def _event_matches(record, type_: str, data: dict) -> bool:
-    return record.type == type_ and report.subset_mismatch(data, record.data) is None
+    return record.type == type_ and report.subset_mismatch(data, record.full_data) is None
 
 
 def start_case(run, step: Step) -> None:

@@ -95,6 +95,11 @@ class ProcessInstance(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     # The instance whose thrown message started this one (messaging); None when started otherwise.
     origin_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # 保管期限: the day the case's personal information may be kept until (ISO date), from its
+    # data (`retention_until`) or the catalog's default years after it ended; then the retention
+    # job anonymises it (engine.retention) unless a legal hold stands.
+    retain_until: Mapped[str | None] = mapped_column(String(10), index=True)
+    anonymised_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -239,6 +244,12 @@ class AuditEvent(Base):
     data: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The event's personal information (names, contacts, addresses, narratives), kept apart so
+    # that retention can erase it and leave the chain whole: the hash covers `personal_digest`,
+    # an HMAC of `personal` under the event's own `personal_key`; erasing both keeps the digest.
+    personal: Mapped[dict | None] = mapped_column(JSON)
+    personal_key: Mapped[str | None] = mapped_column(String(64))
+    personal_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseCounter(Base):
@@ -414,3 +425,41 @@ class DeliveryAttempt(Base):
     at: Mapped[datetime]
     ok: Mapped[bool]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class LegalHold(Base):
+    """A legal hold (诉讼保全/证据保全) on a case: while one stands, retention does not
+    anonymise it, whatever its 保管期限 says."""
+
+    __tablename__ = "legal_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    placed_at: Mapped[datetime]
+    released_by: Mapped[str | None] = mapped_column(String(100))
+    released_at: Mapped[datetime | None]
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseDocument(Base):
+    """A document of a case: one generated from a template (调解协议书, 处理意见书, ...) or an
+    uploaded signed scan. The bytes live in the file store (engine.store.files) under their
+    SHA-256, never in this row; the audit event of its making carries the same hash."""
+
+    __tablename__ = "case_document"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # generated | uploaded
+    template: Mapped[str | None] = mapped_column(String(100))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]  # retention deleted the bytes; the row and hash stay

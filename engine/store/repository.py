@@ -244,12 +244,15 @@ def open_incidents(session: Session, instance_id: str) -> list[Incident]:
 # -- audit --------------------------------------------------------------------------------
 
 def append_instance_audit(session: Session, row: ProcessInstance, *, at: datetime, actor: str,
-                          events: list[tuple[str, str | None, dict]]) -> None:
-    """Append one change's events to the instance's chain; the head rides on the instance row."""
+                          events: list[tuple[str, str | None, dict]], personal_paths=frozenset()) -> None:
+    """Append one change's events to the instance's chain; the head rides on the instance row.
+    Values at `personal_paths` (the process's forms: engine.personal_data) go to each event's
+    erasable personal part."""
     if not events:
         return
     rows, row.audit_seq, row.audit_hash = extend_chain(row.id, row.audit_seq or 0, row.audit_hash or GENESIS,
-                                                       at, actor, events, key=audit_key(session))
+                                                       at, actor, events, key=audit_key(session),
+                                                       personal_paths=personal_paths)
     _insert_events(session, rows)
 
 
@@ -285,11 +288,11 @@ def audit_records(session: Session, stream: str) -> list[AuditRecord]:
 
 def submitted_data(session: Session, instance_id: str, task_id: str) -> dict:
     """The data a task was completed with, as its task_completed event recorded it ({} if none)."""
-    stmt = (select(AuditEvent.data).where(AuditEvent.stream == instance_id, AuditEvent.task_id == task_id,
-                                          AuditEvent.type == "task_completed")
+    stmt = (select(AuditEvent).where(AuditEvent.stream == instance_id, AuditEvent.task_id == task_id,
+                                     AuditEvent.type == "task_completed")
             .order_by(AuditEvent.seq.desc()).limit(1))
     recorded = session.scalars(stmt).first()
-    return dict((recorded or {}).get("data") or {})
+    return dict(_record(recorded).full_data.get("data") or {}) if recorded is not None else {}
 
 
 def audit_head(session: Session, stream: str) -> tuple[int | None, str | None]:
@@ -309,4 +312,5 @@ def audit_streams(session: Session) -> list[str]:
 
 def _record(e: AuditEvent) -> AuditRecord:
     return AuditRecord(stream=e.stream, seq=e.seq, at=e.at, type=e.type, actor=e.actor,
-                       task_id=e.task_id, data=e.data, prev_hash=e.prev_hash, hash=e.hash)
+                       task_id=e.task_id, data=e.data, prev_hash=e.prev_hash, hash=e.hash,
+                       personal=e.personal, personal_key=e.personal_key, personal_digest=e.personal_digest)

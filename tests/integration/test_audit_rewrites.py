@@ -48,7 +48,7 @@ def _checkpoint(runtime, tmp_path, key_dir):
 
 def _as_record(event: AuditEvent) -> AuditRecord:
     return AuditRecord(event.stream, event.seq, event.at, event.type, event.actor, event.task_id, event.data,
-                       event.prev_hash, event.hash)
+                       event.prev_hash, event.hash, event.personal, event.personal_key, event.personal_digest)
 
 
 def test_deleting_the_newest_event_and_fixing_the_head_is_found_by_the_checkpoint(runtime, tmp_path, key_dir):
@@ -126,13 +126,15 @@ def test_verifying_one_case_takes_its_number_or_id_and_an_unknown_one_is_not_fou
 
 def test_chains_from_before_audit_keys_move_to_the_key_once_and_broken_ones_stay_broken(runtime):
     legacy, damaged = _case(runtime), _case(runtime)
-    for stream in (legacy, damaged):  # as an older Jiahe wrote them: plain SHA-256
+    for stream in (legacy, damaged):  # as an older Jiahe wrote them: plain SHA-256, personal data inline
         prev, statements = GENESIS, []
         for event in _events(runtime.store, stream):
             record = replace(_as_record(event), prev_hash=prev)
             digest = event_hash(record.stream, record.seq, record.at, record.type, record.actor, record.task_id,
-                                record.data, prev, key=None)
-            statements.append(update(AuditEvent).where(AuditEvent.id == event.id).values(prev_hash=prev, hash=digest))
+                                record.full_data, prev, key=None)
+            statements.append(update(AuditEvent).where(AuditEvent.id == event.id).values(
+                data=record.full_data, personal=None, personal_key=None, personal_digest=None,
+                prev_hash=prev, hash=digest))
             prev = digest
         _write(runtime.store, *statements, _head(runtime.store, stream, len(statements), prev))
     target = _events(runtime.store, damaged)[1]

@@ -21,6 +21,8 @@ def from_env() -> dict:
         "PUBLIC_INTAKES_PER_HOUR": int(os.environ.get("JIAHE_PUBLIC_INTAKES_PER_HOUR", "20")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("JIAHE_MAX_REQUEST_BYTES", str(256 * 1024))),
         "MAX_PROJECT_UPLOAD_BYTES": int(os.environ.get("JIAHE_MAX_PROJECT_UPLOAD_BYTES", str(4 * 1024 * 1024))),
+        # A file attached to a case (a signed scan): its own limit, above MAX_CONTENT_LENGTH.
+        "MAX_ATTACHMENT_BYTES": int(os.environ.get("JIAHE_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))),
         "ORG_CHART_MAX_AGE": float(os.environ.get("JIAHE_ORG_CHART_MAX_AGE", "60")),
         "START_TIMER_WORKER": os.environ.get("JIAHE_TIMER_WORKER", "") == "thread",
         "TIMER_WORKER_INTERVAL": float(os.environ.get("JIAHE_TIMER_WORKER_INTERVAL", "5")),

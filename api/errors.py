@@ -20,17 +20,19 @@ from engine.errors import (
     Conflict,
     DefinitionError,
     Forbidden,
+    Gone,
     InvalidState,
     JiaheError,
     MigrationRefused,
     NotFound,
+    TooLarge,
     ValidationFailed,
 )
 
 log = logging.getLogger(__name__)
 
 STATUS = [(NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidState, 409), (MigrationRefused, 409),
-          (ValidationFailed, 422), (DefinitionError, 422)]
+          (ValidationFailed, 422), (DefinitionError, 422), (Gone, 410), (TooLarge, 413)]
 LANGUAGES = ("zh", "en")
 
 

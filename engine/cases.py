@@ -285,6 +285,14 @@ class CaseService:
         return task
 
     # -- jurisdiction and privacy ----------------------------------------------------------------
+    def visible(self, who: Principal, case_id: str) -> CaseRow:
+        """The case's facts, if she sees it (else NotFound)."""
+        return self._visible_case(who, case_id)
+
+    def reads_sensitive(self, who: Principal, facts: CaseRow) -> bool:
+        """Whether she may have the case's sensitive fields in clear (need-to-know)."""
+        return self._may_read_sensitive(who, facts, self._open_tasks(facts.id))
+
     def _sees(self, who: Principal, org_unit: str | None, roles) -> bool:
         chart = self._chart()
         return any(who.sees(chart, org_unit, role) for role in roles)

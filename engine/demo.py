@@ -140,7 +140,9 @@ def demo_cases(now: datetime) -> list[DemoCase]:
              _town_mediation_after_escalation(day), _grid_mediation(), _awaiting_feedback(day), _closed(day),
              # the services beside the disputes (engine/report_services.py counts them)
              _hotline_call_at_the_legal_line(), _hotline_call_answered(), _couple_in_counselling(day),
-             _couple_reconciled(day), _family_in_a_counselling_project(day)]
+             _couple_reconciled(day), _family_in_a_counselling_project(day),
+             # a town-mediated agreement, ready to be printed as a 调解协议书 (engine/documents)
+             _town_mediated_agreement(day)]
     return [_received(case, now) for case in cases]
 
 
@@ -224,7 +226,10 @@ def _awaiting_feedback(day: str) -> DemoCase:
     intake = _intake("property", "网格排查发现：兄弟二人因父亲去世后老宅归属起争执，妯娌之间也互不来往。",
                      ("何淑芬", "applicant", "female", 46), ("何建军", "respondent", "male", 49))
     steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept(),
-             Step("mediate", "grid_b1", _mediation("resolved", day, "双方同意老宅由兄长居住，兄长补偿弟弟三万元")),
+             Step("mediate", "grid_b1", _mediation(
+                 "resolved", day, "双方同意老宅由兄长居住，兄长补偿弟弟三万元",
+                 dispute_facts="父亲去世后兄弟二人对老宅归属各执一词，兄长长期居住并修缮老宅，弟弟要求分割",
+                 agreement_terms="老宅由兄长何建军居住使用；兄长补偿弟弟三万元", performance="分两次付清，每次一万五千元")),
              Step("record_outcome", INTAKE_ACTOR, _agreement("老宅由兄长居住，兄长分两次补偿弟弟三万元", "王网格")))
     return DemoCase(7, "grid-b1", "grid_screening", intake, steps, "已调解成功，待告知当事人",
                     received_hours_ago=74)
@@ -238,11 +243,39 @@ def _closed(day: str) -> DemoCase:
              "renewed_conflict": False, "new_colour": "blue", "close_aftercare": True,
              "notes": "夫妻关系缓和，已按约定共同管理家庭开支"}
     steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="minor")), _accept(),
-             Step("mediate", "grid_a1", _mediation("resolved", day, "双方约定每月工资按比例存入家庭账户")),
+             Step("mediate", "grid_a1", _mediation(
+                 "resolved", day, "双方约定每月工资按比例存入家庭账户",
+                 dispute_facts="丈夫工资不交家用、长期不顾家，夫妻冷战近一个月；丈夫负主要责任",
+                 agreement_terms="每月工资按比例存入家庭共同账户，重大开支共同商量",
+                 performance="自下月起每月10日前存入，村（社区）调解员回访监督")),
              Step("record_outcome", INTAKE_ACTOR, _agreement("每月工资按比例存入家庭共同账户，重大开支共同商量", "李网格")),
              Step("feedback_to_party", INTAKE_ACTOR, feedback),
              Step("follow_up_visit", "mediator_a", visit))
     return DemoCase(8, "grid-a1", "phone", intake, steps, "已结案，回访完毕", received_hours_ago=98)
+
+
+def _town_mediated_agreement(day: str) -> DemoCase:
+    intake = _intake("property", "离婚半年后，双方就婚内共同购买的商铺如何分割、孩子抚养费如何给付反复争执，到镇调解工作室求助。",
+                     ("唐婉", "applicant", "female", 36, "汉族", "个体经营者"),
+                     ("罗志伟", "respondent", "male", 38, "汉族", "货车司机"), children_involved=1,
+                     requests="商铺租金按份分配，男方按月给付抚养费")
+    agreement = {
+        "dispute_facts": "双方于去年协议离婚，离婚协议未处理婚内共同购买的临街商铺，孩子随女方生活。男方自离婚后"
+                         "独自收取商铺租金且未按时给付抚养费，女方多次索要未果，双方争执升级；男方对未给付抚养费负主要责任。",
+        "agreement_terms": "一、临街商铺归双方共有，各占二分之一份额，租金收益按份分配；\n"
+                           "二、罗志伟每月给付孩子抚养费一千五百元，至孩子年满十八周岁；\n"
+                           "三、罗志伟补付此前拖欠的抚养费六千元；\n"
+                           "四、罗志伟每月可探望孩子两次，具体时间提前一日与唐婉商定。",
+        "performance": "租金每季度结算一次，由罗志伟在季度末五日内将唐婉应得部分转入其银行账户；抚养费每月五日前转账；"
+                       "拖欠的六千元于本协议生效后三十日内一次付清。",
+    }
+    steps = (Step("screen_risk", INTAKE_ACTOR, _screening(complexity="complex")), _accept(),
+             Step("legal_opinion", "lawyer", {"opinion": "商铺系婚内共同财产，离婚时未处理的可协商分割；抚养费可参照当地收入水平确定"}),
+             Step("psych_assessment", "psychologist", {"assessment": "双方情绪基本稳定，孩子希望父母不再争吵"}),
+             Step("mediate", "town_mediator", _mediation("resolved", day, "镇调解工作室组织双方面对面调解，律师释法，双方达成书面协议",
+                                                         **agreement)))
+    return DemoCase(14, "grid-b1", "visit", intake, steps, "乡镇调解成功（可生成调解协议书），待记录处理结果",
+                    received_hours_ago=120)
 
 
 # -- form data ---------------------------------------------------------------------------------
@@ -269,11 +302,14 @@ CONTACTS = {
     "吴秀英": ("13800001003", "东村一组3号"), "孙凤兰": ("13800001004", "西村三组8号"),
     "郑晓燕": ("13800001005", "和美镇新街22号"), "林娜": ("13800001006", "东村一组11号"),
     "何淑芬": ("13800001007", "西村二组2号"), "陈静": ("13800001008", "东村三组6号"),
+    "唐婉": ("13800001009", "西村四组9号"),
 }
 
 
-def _party(name: str, role: str, sex: str, age: int) -> dict:
+def _party(name: str, role: str, sex: str, age: int, ethnicity: str | None = None,
+           occupation: str | None = None) -> dict:
     party = {"name": name, "role": role, "sex": sex, "age": age}
+    party.update({k: v for k, v in (("ethnicity", ethnicity), ("occupation", occupation)) if v})
     if role == "applicant" and name in CONTACTS:
         party["phone"], party["address"] = CONTACTS[name]
     return party
@@ -283,8 +319,10 @@ def _accept() -> Step:
     return Step("accept_case", INTAKE_ACTOR, {"decision": "accept"})
 
 
-def _mediation(result: str, day: str, summary: str) -> dict:
-    return {"result": result, "mediated_on": day, "mediation_summary": summary}
+def _mediation(result: str, day: str, summary: str, **agreement) -> dict:
+    """A mediation's record; a resolved one says what its 调解协议书 prints (dispute_facts,
+    agreement_terms, performance)."""
+    return {"result": result, "mediated_on": day, "mediation_summary": summary, **agreement}
 
 
 def _agreement(terms: str, mediator: str) -> dict:

@@ -259,13 +259,19 @@ def _accept(rng, colour: str, decision: str = "accept") -> Act:
     return Act(delay, "accept_case", INTAKE_ACTOR, lambda at: data)
 
 
+# What a successful mediation writes for its 调解协议书 (人民调解法第29条).
+AGREEMENT = {"dispute_facts": "双方因家庭事务长期争执，互不相让，各自负有沟通不足的责任",
+             "agreement_terms": "双方按协议履行各自义务，互相尊重", "performance": "自调解之日起履行，调解员回访监督"}
+
+
 def _mediate(rng, who: str, result: str, days: tuple[float, float]) -> Act:
     summaries = {"resolved": "双方达成和解，签订书面调解协议", "failed": "双方分歧较大，未能达成一致",
                  "withdrawn": "双方自行和解，申请人撤回调解申请"}
     # A failure hands the case on at once (move_up), also where a profile allows the tier more tries
     return Act(_days(rng, *days), "mediate", who,
                lambda at: {"result": result, "mediated_on": _day(at), "mediation_summary": summaries[result],
-                           **({"move_up": True} if result == "failed" else {})})
+                           **({"move_up": True} if result == "failed" else {}),
+                           **(AGREEMENT if result == "resolved" else {})})
 
 
 def _experts(rng) -> list[Act]:
@@ -315,7 +321,8 @@ def _escalated_by_missed_deadline(rng, unit):
             Act(timedelta(days=5, hours=2), "remind_supervisor", "supervisor_town",
                 lambda at: {"acknowledged": True, "instruction": "请网格员两日内结案"}),
             Act(timedelta(days=2, hours=3), "mediate", MEDIATORS[unit],
-                lambda at: {"result": "resolved", "mediated_on": _day(at), "mediation_summary": "村调委会调解成功"}),
+                lambda at: {"result": "resolved", "mediated_on": _day(at), "mediation_summary": "村调委会调解成功",
+                            **AGREEMENT}),
             _outcome(rng, "mediated_agreement", "村调解员"), _feedback(rng), _visit(rng, MEDIATORS[unit], "blue")]
 
 

@@ -38,6 +38,19 @@ class NotFound(JiaheError):
     code = "not_found"
 
 
+class Gone(JiaheError):
+    """It existed and was removed for good (a document's file erased when its case's
+    保管期限 ended)."""
+
+    code = "gone"
+
+
+class TooLarge(JiaheError):
+    """What was sent is larger than this kind of thing may be (an attachment, say)."""
+
+    code = "too_large"
+
+
 class Conflict(JiaheError):
     """The thing changed underneath the caller: retry after reloading."""
 

@@ -19,6 +19,7 @@ from engine.definitions.catalog import Catalog
 from engine.definitions.xml_files import UnreadableDiagram, diagram_text
 from engine.errors import DefinitionError, NotFound
 from engine.lint import lint_bundle
+from engine.lint.document_templates import lint_document_templates
 from engine.lint.documents import parse_xml, refusal
 from engine.lint.findings import ERROR, Finding, error, finalize, warning
 from engine.lint.ladders import lint_ladders
@@ -124,6 +125,7 @@ def lint_upload(upload: Upload) -> list[Finding]:
     findings += lint_bundle(files, catalog=upload.catalog, forms=forms or None)
     if project.root is not None:
         findings += lint_ladders(project.root, upload.catalog, project.ladders, project.broken_ladders)
+        findings += lint_document_templates(project.root, files, forms or None)
     return finalize(findings)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from engine.definitions.catalog import Catalog
 from engine.definitions.ladder import LADDER_DIR, read_ladders
 from engine.lint.context import LintContext, Rule
+from engine.lint.document_templates import lint_document_templates
 from engine.lint.documents import load_documents
 from engine.lint.findings import Finding, error, finalize
 from engine.lint.ladders import lint_ladders
@@ -71,6 +72,7 @@ def lint_paths(
         findings += problems
     ladders, broken = read_ladders(root / LADDER_DIR)
     findings += lint_ladders(root, catalog, ladders, broken, catalog_file=catalog_file)
+    findings += lint_document_templates(root, files, forms)
     return _lint(files, catalog, forms, lambda name: str(forms_dir / name), found=findings, catalog_file=catalog_file)
 
 

@@ -26,6 +26,7 @@ def lint_project(project: ProjectFiles) -> list:
     """Lint exactly what deploy would store, and the files it could not read as text (so that
     lint says why, with the code `jiahe lint` gives for the same file)."""
     from engine.lint import lint_bundle
+    from engine.lint.document_templates import lint_document_templates
     from engine.lint.ladders import lint_ladders
 
     files = {name: text.encode("utf-8") for name, text in {**project.bpmn, **project.dmn}.items()}
@@ -33,7 +34,8 @@ def lint_project(project: ProjectFiles) -> list:
     for name, content in project.unreadable.items():
         (forms if name.lower().endswith(".json") else files)[name] = content
     return lint_bundle(files, catalog=project.catalog, forms=forms) + lint_ladders(
-        project.root, project.catalog, project.ladders, project.broken_ladders)
+        project.root, project.catalog, project.ladders, project.broken_ladders) + lint_document_templates(
+        project.root, files, forms)
 
 
 def deploy_project(runtime, project: ProjectFiles | Path, *, actor: str) -> list[Deployed]:

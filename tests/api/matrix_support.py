@@ -168,6 +168,9 @@ SCREENING = {
             "police_callouts_12m": 3, "complexity": "complex", "victim_safe_now": True},
 }
 MEDIATION_FAILED = {"result": "failed", "mediated_on": "2026-03-05", "mediation_summary": "双方分歧较大，未能达成一致"}
+MEDIATION_RESOLVED = {"result": "resolved", "mediated_on": "2026-03-05", "mediation_summary": "双方达成和解",
+                      "dispute_facts": "夫妻因家务多次争吵，双方均有责任", "agreement_terms": "家务轮流分担",
+                      "performance": "自即日起履行"}
 INTAKE = {
     "dispute_type": "marital_conflict", "summary": "夫妻因家务多次争吵",
     "parties": [{"name": "刘芳", "role": "applicant", "sex": "female", "phone": "13800000001", "address": "东村3组12号"},
@@ -276,7 +279,7 @@ class Targets:
         self.builders: dict[str, Callable[..., Target]] = {
             "unit": self._unit, "case": self._new_case, "case_running": self._running_case,
             "case_suspended": self._suspended_case, "case_incident": self._incident_case, "task": self._open_task, "task_claimed": self._claimed_task,
-            "member": self._member, "receipt": self._receipt,
+            "member": self._member, "receipt": self._receipt, "case_mediated": self._mediated_case,
         }
 
     @staticmethod
@@ -319,6 +322,14 @@ class Targets:
         self._complete(case_id, "accept_case", {"decision": "accept"})
         mediation = self.env.runtime.instance(case_id).ready_task("mediate")
         assert mediation is not None and mediation.role == "grid_worker", mediation
+        return Target(unit=grid, id=case_id, grid=grid)
+
+    def _mediated_case(self, grid, _spec) -> Target:
+        """Mediated to an agreement at the grid: its 调解协议书 can be generated (engine/documents)."""
+        case_id = self._start(grid)
+        self._complete(case_id, "screen_risk", SCREENING["blue"])
+        self._complete(case_id, "accept_case", {"decision": "accept"})
+        self._complete(case_id, "mediate", MEDIATION_RESOLVED)
         return Target(unit=grid, id=case_id, grid=grid)
 
     def _suspended_case(self, grid, spec) -> Target:

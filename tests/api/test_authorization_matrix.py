@@ -161,6 +161,29 @@ def complete(env, target, user) -> dict:
     return {"json": {"data": target.task.done}}
 
 
+def scan(env, target, user) -> dict:
+    """A signed scan (a real PNG) to attach."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
+    return {"data": {"title": "调解协议书扫描件", "file": (io.BytesIO(buffer.getvalue()), "scan.png")},
+            "content_type": "multipart/form-data"}
+
+
+_DOCUMENTS: dict[str, str] = {}
+
+
+def case_document(env, target, user) -> dict:
+    """A document of the target case (generated once, by a colleague who sees every case)."""
+    if target.id not in _DOCUMENTS:
+        made = env.client.post(f"{PREFIX}/cases/{target.id}/documents", json={"template": "mediation_agreement"},
+                               headers={"Authorization": f"Bearer {env.token(COLLEAGUE)}"})
+        assert made.status_code == 201, made.get_json()
+        _DOCUMENTS[target.id] = made.get_json()["id"]
+    return {"url": f"/cases/{target.id}/documents/{_DOCUMENTS[target.id]}/file"}
+
+
 def upload(files: dict[str, bytes]) -> dict:
     return {"data": {"files": [(io.BytesIO(content), name) for name, content in files.items()]},
             "content_type": "multipart/form-data"}
@@ -269,6 +292,13 @@ ROWS = [
     Row("POST", "/cases/{case_id}/retry", Rule(gate=ADMINS, sees=CASE_ROLES, acts=ADMINS), target="case_incident",
         send=reason, changes=True),
     Row("POST", "/cases/{case_id}/escalate", SUPERVISE_CASE, target="case_running", send=reason, changes=True),
+    # 文书 (engine/documents): whoever sees the case lists, generates, attaches and downloads them.
+    Row("GET", "/cases/{case_id}/documents", CASE_READ, target="case"),
+    Row("POST", "/cases/{case_id}/documents", Rule(ok=201, sees=CASE_ROLES), target="case_mediated",
+        send=body(template="mediation_agreement")),
+    Row("POST", "/cases/{case_id}/attachments", Rule(ok=201, sees=CASE_ROLES), target="case", send=scan),
+    Row("GET", "/cases/{case_id}/documents/{document_id}/file", CASE_READ, target="case_mediated",
+        send=case_document),
 
     # -- tasks (each user aims at the task her role works on)
     Row("GET", "/tasks", LOGGED_IN),

@@ -22,7 +22,9 @@ STEPS = [  # (stage reached, task, actor, data)
     ("accepted", "accept_case", "clerk", {"decision": "accept"}),
     # the grid worker's mediation: the level-1 cases driven here enter the ladder at the grid
     ("handled", "mediate", "grid_a1", {"result": "resolved", "mediated_on": "2026-03-05",
-                                       "mediation_summary": "双方达成和解，约定分担家务"}),
+                                       "mediation_summary": "双方达成和解，约定分担家务",
+                                       "dispute_facts": "夫妻因家务分工长期争吵，双方均有责任",
+                                       "agreement_terms": "双方约定分担家务", "performance": "自即日起履行"}),
     ("outcome", "record_outcome", "clerk", {"outcome": "mediated_agreement", "outcome_summary": "达成口头调解协议",
                                             "agreement": {"form": "oral", "terms": "双方约定分担家务"}}),
     ("fed_back", "feedback_to_party", "clerk", {"method": "phone", "fed_back_at": "2026-03-06T10:00:00+08:00",

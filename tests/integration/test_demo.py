@@ -43,6 +43,7 @@ EXPECTED = {
     "demo:11": ("running", {"counselling_session"}),   # a couple in counselling at the town's desk
     "demo:12": ("running", {"inform_outcome"}),        # reconciled, to be told
     "demo:13": ("running", {"record_session"}),        # a family in a counselling project
+    "demo:14": ("running", {"record_outcome"}),        # mediated at the town: its 调解协议书 can be printed
 }
 # The tier of the mediation ladder the mediating cases stand at: who `mediate` is offered to, at
 # which org unit, under which title (processes/ladders/three_tier.yaml).
@@ -252,6 +253,6 @@ def test_jiahe_demo_serves_and_the_demo_logins_work(demo_server):
     assert {"role": "grid_worker", "org_unit": "grid-a1"} in me["memberships"]
     printed = output.read_text("utf-8")
     assert f"{base}/api/docs" in printed and f"password is {DEMO_PASSWORD}" in printed
-    assert "13 demo case(s) created" in printed
+    assert "14 demo case(s) created" in printed
     for login in demo_logins(PROJECT_ROOT):
         assert login.username in printed and login.role in printed

@@ -71,7 +71,8 @@ d.node("report_major_risk", "intermediateThrowEvent", "重大风险报县妇联�
 d.node("red_split", "parallelGateway", "联合处置", "lane_rights", 8)
 d.node("report_to_police", "userTask", "通报公安联合处置", "lane_rights", 9, props={
     **F("police_report"), "dueAt": '"PT1H"',
-    "deadlineBasis": "人民调解法第25条：可能转化为治安、刑事案件的纠纷及时报告公安；反家庭暴力法第13条"})
+    "deadlineBasis": "人民调解法第25条：可能转化为治安、刑事案件的纠纷及时报告公安；反家庭暴力法第13条",
+    "documents": "police_referral_letter"})
 d.node("shelter_referral", "userTask", "临时庇护转介", "lane_rights", 10, props={
     **F("shelter_referral"), "dueAt": '"PT4H"',
     "deadlineBasis": "民政部、全国妇联《关于做好家庭暴力受害人庇护救助工作的指导意见》（2015）：临时庇护一般不超过10日"})
@@ -115,7 +116,8 @@ d.node("psych_assessment", "userTask", "心理评估与疏导", "lane_psych", 15
 d.node("consult_join", "parallelGateway", "会商完成", "lane_mediator", 16, dy=70)
 d.node("mediate", "userTask", "调解", "lane_mediator", 17, props={
     **F("mediation_result"), "deadlineBasisExpression": 'mediation_tier["basis"]',
-    "titleExpression": 'mediation_tier["name"] + ("（第" + str(attempt) + "次）" if mediation_tier["attempts"] > 1 else "")'})
+    "titleExpression": 'mediation_tier["name"] + ("（第" + str(attempt) + "次）" if mediation_tier["attempts"] > 1 else "")',
+    "documents": "mediation_agreement"})
 d.node("gw_mediated", "exclusiveGateway", "调解结果", "lane_mediator", 18, default="flow_gw_mediated_next_step")
 d.node("tier_overdue", "scriptTask", "超期：本级不再调解", "lane_mediator", 18, dy=100, script="move_up = True")
 d.node("next_step", "scriptTask", "确定下一步", "lane_mediator", 19, script=(
@@ -162,11 +164,12 @@ d.node("follow_up_visit", "userTask", "回访", "lane_village", 31, loop="not (c
        post_script="risk_colour = new_colour", scripts_on_instances=True, props={
     **F("follow_up_visit"), "dueAt": "visit_interval",
     "deadlineBasis": "回访频次：红色、橙色每月，黄色每季度，蓝色每半年；回访协议履行情况（人民调解法第31条）",
-    "auditEvent": "follow_up_recorded", "auditEventData": '{"colour": new_colour, "renewed_conflict": renewed_conflict}'})
+    "auditEvent": "follow_up_recorded", "auditEventData": '{"colour": new_colour, "renewed_conflict": renewed_conflict}',
+    "documents": "follow_up_record"})
 d.node("gw_renewed", "exclusiveGateway", "矛盾是否复发", "lane_village", 32, default="flow_gw_renewed_close_case")
 d.node("reopen_mediation", "userTask", "重新调解", "lane_village", 33, props={
     **F("mediation_result"), "auditEvent": "reopened",
-    "deadlineBasis": "人民调解工作若干规定第33条：调解一般在一个月内结束"})
+    "deadlineBasis": "人民调解工作若干规定第33条：调解一般在一个月内结束", "documents": "mediation_agreement"})
 d.node("record_reopened_outcome", "userTask", "记录重新调解结果", "lane_intake", 34, props={**F("record_outcome"), "commitment": "outcome"})
 d.node("feedback_reopened", "userTask", "重新调解结果告知", "lane_intake", 35, props={
     **F("feedback_to_party"), "commitment": "feedback", "dueAt": "add_working_days(now(), 5)",

@@ -87,7 +87,8 @@ d.node("gw_means_join", "exclusiveGateway", "材料齐备", "lane_legal", 6, dy=
 d.node("submit_application", "userTask", "向法律援助机构递交申请", "lane_legal", 7, dy=MAIN, props={
     **F("legal_aid_submission"), "dueAt": "add_working_days(now(), 1)",
     "deadlineBasis": "法律援助绿色通道：受理后1个工作日内递交法律援助机构（本地规定）",
-    "auditEvent": "legal_aid_applied", "auditEventData": '{"centre": legal_aid_centre}'})
+    "auditEvent": "legal_aid_applied", "auditEventData": '{"centre": legal_aid_centre}',
+    "documents": "legal_aid_referral_letter"})
 d.node("record_decision", "userTask", "登记法律援助机构审查决定", "lane_legal", 8, dy=MAIN, props={
     **F("legal_aid_decision"), "dueAt": '"P7D"', "deadlineBasis": ART43_DECISION,
     "auditEvent": "legal_aid_decided", "auditEventData": '{"decision": aid_decision, "after_chase": False}'})

@@ -125,7 +125,8 @@ d.node("issue_decision", "userTask", "出具处理意见书", "lane_rights", 20,
        post_script="outcome = decision_type", props={
            **F("decision"), "commitment": "outcome", "dueAt": "decide_by",
            "deadlineBasisExpression": f'"{BASIS_EXTEND}" if extension_approved else "{BASIS_HANDLE}"',
-           "auditEvent": "decision_issued", "auditEventData": '{"decision_type": decision_type}'})
+           "auditEvent": "decision_issued", "auditEventData": '{"decision_type": decision_type}',
+           "documents": "petition_decision"})
 d.node("deliver_decision", "userTask", "送达处理意见书", "lane_rights", 21, dy=B,
        post_script="review_request_by = iso(add_days(parse_datetime(delivered_at), 30))", props={
            **F("feedback"), "commitment": "feedback", "dueAt": "add_working_days(now(), 5)",

@@ -81,7 +81,8 @@ d.node("accept_request", "userTask", "受理求助并评估申请方式", "lane_
 d.node("file_application", "userTask", "协助向法院提交申请", "lane_legal", 3, dy=MAIN, props={
     **F("protection_order_filing"), "dueAt": '"PT12H" if urgent else "P1D"',
     "deadlineBasis": "紧急情况12小时内、其他1日内协助向人民法院提交申请（本地规定）；管辖：申请人或被申请人居住地、家庭暴力发生地的基层人民法院（反家庭暴力法第25条）",
-    "auditEvent": "protection_order_filed", "auditEventData": '{"court": court, "urgent": urgent}'})
+    "auditEvent": "protection_order_filed", "auditEventData": '{"court": court, "urgent": urgent}',
+    "documents": "protection_order_application"})
 d.node("set_ruling_due", "scriptTask", "计算裁定时限", "lane_legal", 4, dy=MAIN, script=SET_RULING_DUE)
 d.node("record_ruling", "userTask", "登记法院裁定", "lane_legal", 5, dy=MAIN, props={
     **F("protection_order_ruling"), "dueAt": "ruling_due", "deadlineBasisExpression": "ruling_basis",

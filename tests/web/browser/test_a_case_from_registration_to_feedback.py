@@ -31,6 +31,9 @@ def test_a_dispute_goes_from_registration_through_mediation_to_the_partys_feedba
     grid_worker.get_by_role("radio", name="调解成功").check()
     type_date(grid_worker, "调解日期", "2026-03-03")
     grid_worker.get_by_label("调解经过").fill("上门调解，双方约定家务轮流分担、孩子接送按周轮换。")
+    grid_worker.get_by_label("纠纷主要事实、争议事项及各方责任").fill("夫妻因家务和接送孩子争吵，双方都有责任。")
+    grid_worker.get_by_label("调解协议内容").fill("一、家务轮流分担；二、孩子接送按周轮换。")
+    grid_worker.get_by_label("履行方式、期限").fill("自即日起履行")
     grid_worker.get_by_role("button", name="提交").click()
     expect(grid_worker.get_by_text(f"案件 {number} 已进入下一步。")).to_be_visible()
 

@@ -35,6 +35,9 @@ def test_a_grid_worker_claims_mediates_and_submits_on_a_phone_without_sideways_s
     phone.get_by_role("radio", name="现场").check()
     phone.get_by_label("参加人员").fill("林娜、谢磊、李网格")
     phone.get_by_label("调解经过").fill("双方约定家务轮流分担，每月开支共同记账。")
+    phone.get_by_label("纠纷主要事实、争议事项及各方责任").fill("夫妻因家务分担和花钱习惯经常争吵，双方都有责任。")
+    phone.get_by_label("调解协议内容").fill("一、家务轮流分担；二、每月开支共同记账。")
+    phone.get_by_label("履行方式、期限").fill("自即日起履行")
     assert page_width(phone) <= PHONE_WIDTH
     submit = phone.get_by_role("button", name="提交")
     submit.scroll_into_view_if_needed()

@@ -51,6 +51,9 @@ def test_a_field_the_server_refuses_is_shown_at_that_field_and_the_task_stays_op
     date.press("Enter")
     summary = desktop.get_by_label("调解经过")
     summary.fill(account)
+    desktop.get_by_label("纠纷主要事实、争议事项及各方责任").fill("三个子女对母亲赡养费的分摊意见不一。")
+    desktop.get_by_label("调解协议内容").fill("三个子女每月各给付母亲赡养费五百元。")
+    desktop.get_by_label("履行方式、期限").fill("每月五日前转账")
     with desktop.expect_response(re.compile(r"/complete$")) as answer:
         desktop.get_by_role("button", name="提交").click()
     assert answer.value.status == 422

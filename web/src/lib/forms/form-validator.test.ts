@@ -18,7 +18,14 @@ function errorsOf(schema: unknown, data: Record<string, unknown>) {
 }
 
 describe('task forms validate here as the engine validates them', () => {
-  const mediation = { result: 'resolved', mediated_on: '2026-03-02', mediation_summary: '双方达成一致，签订协议' };
+  const mediation = {
+    result: 'resolved',
+    mediated_on: '2026-03-02',
+    mediation_summary: '双方达成一致，签订协议',
+    dispute_facts: '双方因家务分工长期争吵',
+    agreement_terms: '一、家务轮流分担；二、开支共同记账。',
+    performance: '自即日起履行',
+  };
 
   it('accepts a complete form (JSON Schema 2020-12, as forms/ declare)', () => {
     expect(errorsOf(mediationResult, mediation)).toEqual([]);
@@ -39,6 +46,14 @@ describe('task forms validate here as the engine validates them', () => {
       errorsOf(acceptCase, { decision }).some((e) => e.name === 'required' && e.property === 'not_accepted_reason');
     expect(reasonMissing('not_accept')).toBe(true);
     expect(reasonMissing('accept')).toBe(false);
+  });
+
+  it('asks a successful mediation for what its 调解协议书 prints, and only a successful one', () => {
+    const bare = { mediated_on: mediation.mediated_on, mediation_summary: mediation.mediation_summary };
+    const missing = (result: string) =>
+      errorsOf(mediationResult, { ...bare, result }).filter((e) => e.name === 'required').map((e) => e.property);
+    expect(missing('resolved').sort()).toEqual(['agreement_terms', 'dispute_facts', 'performance']);
+    expect(missing('failed')).toEqual([]);
   });
 
   it('checks fields inside arrays of parties', () => {

@@ -10,6 +10,7 @@ import { useCase } from '../api/cases';
 import { labelsOf } from '../lib/case-data';
 import { CaseData } from './CaseData';
 import { CaseDiagram } from './CaseDiagram';
+import { CaseDocuments } from './CaseDocuments';
 import { CaseHeader } from './CaseHeader';
 import { CaseLinks } from './CaseLinks';
 import { CaseTimeline } from './CaseTimeline';
@@ -32,6 +33,7 @@ export default function CasePage() {
           <CaseHeader detail={data} labels={labels} processName={processName} />
           <CaseData detail={data} labels={labels} />
         </Flex>
+          <CaseDocuments caseId={data.id} />
       </Col>
       <Col xs={24} lg={8}>
         <Flex vertical gap={16}>

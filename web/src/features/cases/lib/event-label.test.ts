@@ -47,4 +47,14 @@ describe('eventSubjects', () => {
     ]);
     expect([...subjects]).toEqual([[1, '风险筛查'], [2, '风险筛查'], [3, '法律援助绿色通道']]);
   });
+
+  it('names a document by its title, and labels its making', () => {
+    const subjects = eventSubjects([
+      { seq: 7, type: 'document_generated', task: null, data: { title: '人民调解协议书', template: 'mediation_agreement' } },
+      { seq: 8, type: 'document_attached', task: null, data: { title: '调解协议书（签字盖章）' } },
+    ]);
+    expect([...subjects]).toEqual([[7, '人民调解协议书'], [8, '调解协议书（签字盖章）']]);
+    expect(eventLabel(t, { type: 'document_generated', data: {} })).toBe('生成文书');
+    expect(en.events.document_attached).toBe('Signed scan attached');
+  });
 });

@@ -16,7 +16,8 @@ export function eventLabel(t: TFunction, event: Pick<CaseEvent, 'type' | 'data'>
 
 /**
  * The step each event is about, by seq: a task event names its task (only task_ready carries
- * the title, so the others borrow it by task id); a called process names itself.
+ * the title, so the others borrow it by task id); a called process names itself, a document
+ * (document_generated, document_attached) its title.
  */
 export function eventSubjects(events: readonly Pick<CaseEvent, 'seq' | 'type' | 'task' | 'data'>[]): Map<number, string> {
   const titles = new Map<string, string>();
@@ -27,7 +28,9 @@ export function eventSubjects(events: readonly Pick<CaseEvent, 'seq' | 'type' | 
   for (const event of events) {
     const subject = event.type.startsWith('called_process_') && typeof event.data.name === 'string'
       ? event.data.name
-      : event.task ? titles.get(event.task) : undefined;
+      : event.type.startsWith('document_') && typeof event.data.title === 'string'
+        ? event.data.title
+        : event.task ? titles.get(event.task) : undefined;
     if (subject) subjects.set(event.seq, subject);
   }
   return subjects;

@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { components, paths } from '@/api/schema';
 import { taskKeys } from '@/features/tasks/api/tasks';
 import { api, unwrap } from '@/lib/api-client';
-import { ApiError } from '@/lib/api-error';
+import { downloadFile } from '@/lib/download';
 
 import { downloadName, reportQuery, type CockpitFilters } from '../lib/filters';
 
@@ -151,16 +151,5 @@ export type ExportReport = 'summary' | 'commitments' | 'cases' | 'overdue' | 'se
  */
 export async function downloadReport(filters: CockpitFilters, report: ExportReport, format: ExportFormat): Promise<string> {
   const search = new URLSearchParams({ ...reportQuery(filters), report });
-  const response = await fetch(`/api/v1/reports/export.${format}?${search.toString()}`, { credentials: 'same-origin' });
-  if (!response.ok) throw new ApiError({ status: response.status, code: 'export_failed', message: response.statusText });
-  const name = downloadName(response.headers.get('Content-Disposition'), `jiahe-${report}.${format}`);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-  return name;
+  return downloadFile(`/api/v1/reports/export.${format}?${search.toString()}`, `jiahe-${report}.${format}`);
 }

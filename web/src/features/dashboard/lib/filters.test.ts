@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { dayAfter, downloadName, lastDay, percent, readFilters, reportQuery, thisMonth, writeFilters } from './filters';
+import { downloadName } from '@/lib/download';
+
+import { dayAfter, lastDay, percent, readFilters, reportQuery, thisMonth, writeFilters } from './filters';
 
 describe('cockpit filters', () => {
   it('default to the Beijing month, even late on the last UTC day of the month before', () => {

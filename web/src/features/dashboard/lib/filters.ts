@@ -64,12 +64,3 @@ export function dayAfter(last: string): string {
 export function percent(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
-
-/** The file name of a download, from Content-Disposition (the UTF-8 name first). */
-export function downloadName(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (utf8?.[1]) return decodeURIComponent(utf8[1]);
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain?.[1] ?? fallback;
-}

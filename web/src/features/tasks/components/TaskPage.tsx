@@ -8,6 +8,7 @@ import { CaseTimeline } from '@/features/cases/components/CaseTimeline';
 
 import { useTask } from '../api/tasks';
 import { TaskComments } from './TaskComments';
+import { TaskDocuments } from './TaskDocuments';
 import { TaskForm } from './TaskForm';
 import { TaskHeader } from './TaskHeader';
 import { TaskInstructions } from './TaskInstructions';
@@ -27,6 +28,7 @@ export default function TaskPage() {
           <TaskHeader task={detail} />
           <TaskInstructions text={detail.instructions} note={detail.instructions_note} />
           <TaskForm key={detail.id} task={detail} />
+          <TaskDocuments caseId={detail.case_id} taskId={detail.id} />
           <TaskComments taskId={detail.id} initial={detail.comments} />
         </Flex>
       </Col>

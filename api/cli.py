@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from api.cli_evidence import evidence
 from engine.errors import JiaheError
 
 
@@ -147,7 +148,8 @@ def audit_verify(case: str | None, checkpoint: Path | None, public_key: Path | N
 
 @audit.command("checkpoint")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Where to write it (default: var/audit-checkpoints/checkpoint-<time>.json). Keep copies "
+              help="Where to write it (default: checkpoint-<time>.json in JIAHE_CHECKPOINT_DIR, else "
+                   "var/audit-checkpoints). Keep copies "
                    "away from the database server.")
 def audit_checkpoint(output: Path | None) -> None:
     """Sign every chain head now (Ed25519, key outside the database) into a checkpoint file."""
@@ -157,7 +159,7 @@ def audit_checkpoint(output: Path | None) -> None:
 
     now = datetime.now(timezone.utc)
     document = checkpoints.take(_store(), now)
-    path = output or Path("var") / "audit-checkpoints" / f"checkpoint-{now.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path = output or checkpoints.checkpoint_dir() / f"checkpoint-{now.strftime('%Y%m%dT%H%M%SZ')}.json"
     checkpoints.write(document, path)
     click.echo(f"{len(document['heads'])} chain head(s) signed into {path}")
 
@@ -482,6 +484,9 @@ def _safe_url(url: str) -> str:
     """The database URL without its credentials."""
     scheme, sep, rest = url.partition("://")
     return f"{scheme}{sep}{rest.split('@')[-1]}"
+
+
+cli.add_command(evidence)
 
 
 def main() -> None:

@@ -35,6 +35,8 @@ def from_env() -> dict:
         "NOTIFICATION_STREAM_SECONDS": float(os.environ.get("JIAHE_NOTIFICATION_STREAM_SECONDS", "300")),
         # Where case documents and uploaded scans are kept (engine.store.files); default var/files.
         "FILES_DIR": os.environ.get("JIAHE_FILES_DIR"),
+        # Where audit checkpoints are written and evidence packages find the latest; default var/audit-checkpoints.
+        "CHECKPOINT_DIR": os.environ.get("JIAHE_CHECKPOINT_DIR"),
     }
 
 

@@ -41,6 +41,19 @@ def files_dir(tmp_path_factory):
         os.environ["JIAHE_FILES_DIR"] = previous
 
 
+@pytest.fixture(autouse=True, scope="session")
+def audit_checkpoints_dir(tmp_path_factory):
+    """Where audit checkpoints go and evidence packages look for them in this run, never var/."""
+    path = tmp_path_factory.mktemp("audit-checkpoints")
+    previous = os.environ.get("JIAHE_CHECKPOINT_DIR")
+    os.environ["JIAHE_CHECKPOINT_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("JIAHE_CHECKPOINT_DIR", None)
+    else:
+        os.environ["JIAHE_CHECKPOINT_DIR"] = previous
+
+
 def _postgres_reason() -> str | None:
     if not _pg_reason:
         _pg_reason.append(postgres_unavailable_reason())

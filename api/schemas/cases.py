@@ -208,8 +208,9 @@ class SensitiveReadOut(Schema):
     at = fields.DateTime()
     username = fields.String()
     display_name = fields.String(allow_none=True)
-    via = fields.String(metadata={"description": "task (a task page shown to one who works on it) or reveal "
-                                                 "(asked for, with a reason)"})
+    via = fields.String(metadata={"description": "task (a task page shown to one who works on it), reveal "
+                                                 "(asked for, with a reason), evidence (an evidence package "
+                                                 "exported) or document (a document generated with them)"})
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
                           metadata={"description": "the sensitive fields sent in clear"})
     reason = fields.String(allow_none=True)

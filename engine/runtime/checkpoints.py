@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,13 @@ from engine.errors import JiaheError
 from engine.store import audit_store
 
 FORMAT = "jiahe-audit-checkpoint/1"
+CHECKPOINT_DIR_ENV = "JIAHE_CHECKPOINT_DIR"
+DEFAULT_CHECKPOINT_DIR = Path("var") / "audit-checkpoints"
+
+
+def checkpoint_dir() -> Path:
+    """Where `jiahe audit checkpoint` writes by default, and where evidence packages find the latest."""
+    return Path(os.environ.get(CHECKPOINT_DIR_ENV) or DEFAULT_CHECKPOINT_DIR)
 
 
 class CheckpointInvalid(JiaheError):
@@ -83,3 +91,24 @@ def load(path: Path, public_key_path: Path | None = None) -> Checkpoint:
                                    "或是用另一把密钥签名的") from None
     heads = {stream: (int(seq), str(digest)) for stream, (seq, digest) in document["heads"].items()}
     return Checkpoint(document["created_at"], heads)
+
+
+def latest_covering(stream: str, seq: int, directory: Path | None = None) -> tuple[Path, Checkpoint] | None:
+    """The newest checkpoint in `directory` (default: checkpoint_dir()) whose signature checks
+    out and that holds a head of `stream` at or before event `seq`; None when there is none."""
+    candidates = []
+    for path in Path(directory or checkpoint_dir()).glob("*.json"):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            head_seq = int(document["heads"][stream][0])
+            created = datetime.fromisoformat(document["created_at"])
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            continue  # not a checkpoint, or none of this chain
+        if head_seq <= seq and created.tzinfo is not None:
+            candidates.append((created, path))
+    for _, path in sorted(candidates, reverse=True):
+        try:
+            return path, load(path)
+        except CheckpointInvalid:
+            continue  # altered, or signed with another key: not evidence
+    return None

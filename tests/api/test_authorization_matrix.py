@@ -299,6 +299,10 @@ ROWS = [
     Row("POST", "/cases/{case_id}/attachments", Rule(ok=201, sees=CASE_ROLES), target="case", send=scan),
     Row("GET", "/cases/{case_id}/documents/{document_id}/file", CASE_READ, target="case_mediated",
         send=case_document),
+    # 证据包 (engine/evidence.py): supervisors over the case, and those who hold or held one of its
+    # tasks (nobody, in a case just registered); others who see it 403. No role gate: a handler
+    # of any role may export the case she worked on.
+    Row("GET", "/cases/{case_id}/evidence", Rule(sees=CASE_ROLES, acts=SUPERVISION), target="case"),
 
     # -- tasks (each user aims at the task her role works on)
     Row("GET", "/tasks", LOGGED_IN),

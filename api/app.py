@@ -92,7 +92,7 @@ def _optional_view_modules():
     """View modules written feature by feature; each exposes `blp`."""
     import importlib
 
-    names = ["org", "processes", "cases", "documents", "tasks", "reports", "notifications", "evidence"]
+    names = ["org", "processes", "cases", "documents", "tasks", "reports", "notifications", "retention", "evidence"]
     modules = []
     for name in names:
         try:

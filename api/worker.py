@@ -16,6 +16,7 @@ from flask import Flask
 
 from engine.delivery import deliver_notifications
 from engine.reminders import send_deadline_reminders
+from engine.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +95,15 @@ def run_pass(runtime, actor: str = "worker") -> tuple[int, int]:
 
 
 def one_pass(runtime, actor: str = "worker") -> Pass:
-    """Fire due timers, deliver pending messages, then write the deadline reminders now due.
+    """Fire due timers, deliver pending messages, then write the deadline reminders now due,
+    send notifications out and anonymise cases past their 保管期限.
     Each part is guarded on its own, so a broken timer neither stops the others nor the worker."""
     fired = _guarded("firing due timers", lambda: runtime.fire_due_timers(actor=actor))
     delivered = _guarded("delivering messages", runtime.deliver_messages)
     # Deadline reminders fail on their own: a broken one holds up neither timers nor messages.
     _guarded("sending deadline reminders", lambda: send_deadline_reminders(runtime))
     _guarded("delivering notifications to outside channels", lambda: _deliver_outside(runtime))
+    _guarded("anonymising cases past their retention period", lambda: _anonymise_due(runtime))
     if fired or delivered:
         log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired or 0, delivered or 0)
     return Pass(fired or 0, delivered or 0, fired is None or delivered is None)
@@ -114,6 +117,13 @@ def _deliver_outside(runtime) -> int:
     if done.failed:
         log.warning("notifications: %d sent, %d failed (tried again later)", done.sent, done.failed)
     return done.sent
+
+
+def _anonymise_due(runtime) -> int:
+    done = Retention(runtime).run()
+    if done.anonymised:
+        log.info("retention: anonymised %d case(s) past their 保管期限", len(done.anonymised))
+    return len(done.anonymised)
 
 
 def _guarded(what: str, work) -> int | None:

@@ -289,6 +289,14 @@ class CaseService:
         """The case's facts, if she sees it (else NotFound)."""
         return self._visible_case(who, case_id)
 
+    def supervised(self, who: Principal, case_id: str) -> CaseRow:
+        """The case's facts, if she supervises its unit (else NotFound or Forbidden)."""
+        return self._supervised_case(who, case_id)
+
+    def supervises(self, who: Principal, facts: CaseRow) -> bool:
+        """Whether she supervises the case's unit."""
+        return self._sees(who, facts.org_unit, SUPERVISION_ROLES)
+
     def reads_sensitive(self, who: Principal, facts: CaseRow) -> bool:
         """Whether she may have the case's sensitive fields in clear (need-to-know)."""
         return self._may_read_sensitive(who, facts, self._open_tasks(facts.id))

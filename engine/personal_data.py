@@ -83,7 +83,7 @@ def _move(source: Any, target: dict | list, parts: list[str]) -> int:
         if not isinstance(items, list) or len(rest) < 2:
             return 0
         out = target.setdefault(head, [{} for _ in items])
-        return sum(_move(item, slot, rest[1:]) for item, slot in zip(items, out))
+        return sum(_move(item, slot, rest[1:]) for item, slot in zip(items, out, strict=False))
     return _move(source[head], target.setdefault(head, {}), rest)
 
 
@@ -102,7 +102,7 @@ def _merge_into(target: Any, personal: Any) -> None:
         if isinstance(value, dict) and isinstance(here, dict):
             _merge_into(here, value)
         elif isinstance(value, list) and isinstance(here, list) and all(isinstance(v, dict) for v in value):
-            for slot, item in zip(here, value):
+            for slot, item in zip(here, value, strict=False):
                 if isinstance(slot, dict):
                     _merge_into(slot, item)
         else:

@@ -60,6 +60,8 @@ class ProcessEntry:
     # A case process must keep the four commitments (lint checks every path); see DOMAIN.md.
     commitments: bool = False
     ladder: str | None = None  # the region profile (processes/ladders/<ladder>.yaml) it mediates by
+    # 保管期限 in years after a case ends, where its data sets no `retention_until` (engine.retention)
+    retention_years: int | None = None
 
     def lane_role(self, lane_name: str | None, lane_id: str | None = None) -> LaneRole | None:
         for candidate in (lane_name, lane_id):
@@ -108,6 +110,7 @@ class Catalog:
                     "commitments": entry.commitments,
                     "lanes": {lane: {"role": lr.role, "level": lr.level} for lane, lr in entry.lanes.items()},
                     **({"ladder": entry.ladder} if entry.ladder else {}),
+                    **({"retention_years": entry.retention_years} if entry.retention_years else {}),
                 }
                 for key, entry in self.processes.items()
             },
@@ -131,4 +134,15 @@ def _process_entry(key: str, body: dict, roles: dict[str, str]) -> ProcessEntry:
         lanes[str(lane)] = LaneRole(role=role, level=level)
     ladder = body.get("ladder")
     return ProcessEntry(key=key, name=body.get("name", ""), lanes=lanes,
-                        commitments=bool(body.get("commitments", False)), ladder=str(ladder) if ladder else None)
+                        commitments=bool(body.get("commitments", False)), ladder=str(ladder) if ladder else None,
+                        retention_years=_retention_years(key, body.get("retention_years")))
+
+
+def _retention_years(key: str, value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise DefinitionError(f"catalog: retention_years of {key} must be a whole number of years from 1 to 100, "
+                              f"not {value!r}",
+                              zh=f"流程目录：{key} 的保管期限 retention_years 应为 1–100 的整数年，而不是 {value!r}")
+    return value

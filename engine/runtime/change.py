@@ -22,7 +22,7 @@ from engine.errors import STATE_ZH, Conflict, CorruptInstance, FieldError, NotFo
 from engine.evaluation.step_bounds import before_engine_step
 from engine.notifications import Occasion
 from engine.runtime import history, projections
-from engine.runtime.facts import project_facts
+from engine.runtime.facts import project_facts, stamp_retention
 from engine.store import repository as repo
 from engine.store import rows
 from engine.store.models import CommitmentRecord, HumanTask, Incident, MessageOutbox
@@ -141,6 +141,7 @@ class InstanceChange:
                 self.emit("instance_completed", data=_plain(data))
             history.drop_finished_rounds(self.workflow, finished_before=self.started)
             self.row.serialized = self._serialized()
+        stamp_retention(self.row, self.parsed.lanes.retention_years if self.parsed.lanes else None)
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         self._notify()
         repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events,

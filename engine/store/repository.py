@@ -286,6 +286,10 @@ def audit_records(session: Session, stream: str) -> list[AuditRecord]:
     return [_record(e) for e in session.scalars(stmt)]
 
 
+def audit_record(event: AuditEvent) -> AuditRecord:
+    return _record(event)
+
+
 def submitted_data(session: Session, instance_id: str, task_id: str) -> dict:
     """The data a task was completed with, as its task_completed event recorded it ({} if none)."""
     stmt = (select(AuditEvent).where(AuditEvent.stream == instance_id, AuditEvent.task_id == task_id,

@@ -157,6 +157,18 @@ def own_notification(env, target, user) -> dict:
         return {"url": f"/notifications/{note.id}/read"}
 
 
+def held_case(env, target, user) -> dict:
+    """A legal hold on the target case, to release."""
+    from engine.store.models import LegalHold
+
+    with env.services.store.write() as session:
+        hold = LegalHold(instance_id=target.id, reason="矩阵测试：法院调取证据", placed_by="supervisor_county",
+                         placed_at=env.clock.now())
+        session.add(hold)
+        session.flush()
+        return {"url": f"/cases/{target.id}/legal-holds/{hold.id}/release", "json": {"reason": "矩阵测试：判决生效"}}
+
+
 def complete(env, target, user) -> dict:
     return {"json": {"data": target.task.done}}
 
@@ -299,6 +311,13 @@ ROWS = [
     Row("POST", "/cases/{case_id}/attachments", Rule(ok=201, sees=CASE_ROLES), target="case", send=scan),
     Row("GET", "/cases/{case_id}/documents/{document_id}/file", CASE_READ, target="case_mediated",
         send=case_document),
+    # 保管期限 and legal holds (engine/retention.py): whoever sees the case reads its period;
+    # holds are a supervisor's.
+    Row("GET", "/cases/{case_id}/retention", CASE_READ, target="case"),
+    Row("POST", "/cases/{case_id}/legal-holds", Rule(ok=201, gate=SUPERVISION, sees=CASE_ROLES, acts=SUPERVISION),
+        target="case", send=reason, changes=True),
+    Row("POST", "/cases/{case_id}/legal-holds/{hold_id}/release", SUPERVISE_CASE, target="case", send=held_case,
+        changes=True),
     # 证据包 (engine/evidence.py): supervisors over the case, and those who hold or held one of its
     # tasks (nobody, in a case just registered); others who see it 403. No role gate: a handler
     # of any role may export the case she worked on.
@@ -347,6 +366,8 @@ ROWS = [
         send=lambda env, target, user: {"query": {"org_unit": target.unit, "figure": "received"}}),
     Row("GET", "/reports/due-soon", REPORT, target="unit", send=org_unit_query),
     Row("GET", "/reports/heatmap", REPORT, target="unit", send=org_unit_query),
+    # What was anonymised when: narrowed to the units she supervises, so it answers every supervisor.
+    Row("GET", "/reports/retention", Rule(gate=SUPERVISION)),
     # 催办 is a supervisor's (engine/report_warnings.py): other roles are refused whatever the task.
     Row("POST", "/tasks/{task_id}/remind", Rule(gate=SUPERVISION, sees=SUPERVISION), target="task",
         send=body(message="请尽快办理")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from engine.audit import GENESIS, AuditRecord, event_hash, verify_chain
+from engine.audit import GENESIS, AuditRecord, event_hash, extend_chain, verify_chain
 
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=timezone.utc)
 KEY = b"test-audit-key"
@@ -66,3 +66,41 @@ def test_a_chain_rehashed_without_the_key_does_not_verify():
     broken = verify_chain("case-1", forged, 4, prev, key=KEY)
     assert broken.seq == 1 and "without the audit key" in broken.reason
     assert verify_chain("case-1", forged, 4, prev, key=b"another key").seq == 1
+
+
+# -- the personal part: erasable without breaking the chain -------------------------------------
+PERSONAL_PATHS = frozenset({"parties[].name", "parties[].address", "summary"})
+CASE = {"channel": "visit", "summary": "丈夫酒后动手", "parties": [{"name": "王某", "role": "applicant",
+                                                                "address": "东村3组"}, {"name": "李某", "age": 40}]}
+
+
+def _personal_chain() -> list[AuditRecord]:
+    events = [("instance_started", None, {"process": "dispute_case", "data": CASE}),
+              ("escalated", None, {"from_level": "village", "to_level": "town"})]
+    rows, _, _ = extend_chain("case-2", 0, GENESIS, T0, "clerk", events, key=KEY, personal_paths=PERSONAL_PATHS)
+    return [AuditRecord(**row) for row in rows]
+
+
+def test_personal_values_are_kept_apart_and_the_event_reads_whole():
+    started, escalated = _personal_chain()
+    assert started.data["data"] == {"channel": "visit", "parties": [{"role": "applicant"}, {"age": 40}]}
+    assert started.personal == {"summary": "丈夫酒后动手", "parties": [{"name": "王某", "address": "东村3组"},
+                                                                  {"name": "李某"}]}
+    assert started.full_data["data"] == CASE
+    assert escalated.personal is None and escalated.personal_digest is None
+
+
+def test_erasing_the_personal_part_leaves_the_chain_whole():
+    chain = _personal_chain()
+    chain[0] = replace(chain[0], personal=None, personal_key=None)
+    assert chain[0].erased
+    assert verify_chain("case-2", chain, 2, chain[-1].hash, key=KEY) is None
+
+
+def test_editing_the_personal_part_or_its_digest_is_found():
+    chain = _personal_chain()
+    edited = [replace(chain[0], personal={**chain[0].personal, "summary": "无事"}), chain[1]]
+    broken = verify_chain("case-2", edited, 2, chain[-1].hash, key=KEY)
+    assert broken.seq == 1 and "personal data does not match" in broken.reason
+    swapped = [replace(chain[0], personal=None, personal_key=None, personal_digest="0" * 64), chain[1]]
+    assert verify_chain("case-2", swapped, 2, chain[-1].hash, key=KEY).seq == 1

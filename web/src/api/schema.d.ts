@@ -818,6 +818,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a file to the case, e.g. the signed and sealed 调解协议书 scanned: PDF, JPEG, PNG
+         *     or .docx (told by its content), at most JIAHE_MAX_ATTACHMENT_BYTES (413 beyond). A
+         *     `document_attached` event with its SHA-256 goes on the case's audit trail.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["AttachmentIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DocumentOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_id}/diagram": {
         parameters: {
             query?: never;
@@ -854,6 +909,143 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's documents, newest first, and the templates its steps name that can be
+         *     generated (one entry per task of such a step, open or done).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDocumentsOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Generate a document from a template the case's steps name (调解协议书, 处理意见书, ...):
+         *     the file is kept under its SHA-256 and a `document_generated` event goes on the case's
+         *     audit trail. 422 when the template is not available for the case or the task, or the
+         *     data it needs is missing (field errors name the fields).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerateDocumentIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DocumentOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/documents/{document_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        /** The document's file. 410 when it was erased by retention (the row and its hash stay). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                    document_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file, as an attachment (its name in UTF-8, RFC 5987) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -903,6 +1095,161 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CaseOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's evidence package (证据包) for a court, as a ZIP.
+         * @description Its data unmasked, every audit event with a SHA-256 chain, its documents, the latest signed
+         *     checkpoint, a manifest signed with the checkpoint key and a standalone verifier (python3
+         *     verify.py). For those who supervise the case's unit and those who hold or held one of its
+         *     tasks (403 for others who see the case); every export is an `evidence_exported` event.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 证据包（ZIP，未压缩）：README.txt、verify.py、case.json、timeline.jsonl、documents/、verification.json、checkpoint.json、manifest.json 及其签名 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Place a legal hold: retention leaves the case alone until it is released (supervisors). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HoldIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HoldOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/legal-holds/{hold_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                hold_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a legal hold (supervisors); a case past its 保管期限 is anonymised on the next pass. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                    hold_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReleaseIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HoldOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1018,6 +1365,54 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's 保管期限, whether it was anonymised, and its legal holds (whoever sees the case),
+         *     and whether she may place holds and export its evidence package.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseRetentionOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2877,6 +3272,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases anonymised in the period and those whose 保管期限 ends within 90 days (supervisors). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起（含），缺省为截止前一年 */
+                    from?: string | null;
+                    /** @description 止（不含），缺省为明天 */
+                    to?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetentionReportOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/services": {
         parameters: {
             query?: never;
@@ -3602,6 +4043,44 @@ export interface components {
         AccessLogOut: {
             items: components["schemas"]["SensitiveReadOut"][];
         };
+        AnonymisedCaseOut: {
+            /** Format: date-time */
+            anonymised_at: string;
+            case_no?: string | null;
+            /** @description 删除的文书和扫描件数 */
+            documents: number;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** @description 抹除个人信息部分的审计事件数 */
+            events: number;
+            id: string;
+            org_unit?: string | null;
+            process_key: string;
+            retain_until?: string | null;
+            /** @description 匿名化的个人信息项数 */
+            values: number;
+        };
+        AttachmentIn: {
+            /**
+             * Format: binary
+             * @description required: PDF, JPEG, PNG or Word (.docx), told by its content; at most JIAHE_MAX_ATTACHMENT_BYTES (default 10 MiB)
+             */
+            file?: string;
+            title: string;
+        };
+        AvailableDocumentOut: {
+            /** @description parties | agency | court | internal */
+            audience: string;
+            description: string;
+            /** @description docx | pdf */
+            format: string;
+            /** @description the task of the step that names the template */
+            task_id: string;
+            task_state: string;
+            task_title: string;
+            template: string;
+            title: string;
+        };
         CallbacksOut: {
             done: number;
             overdue_supervised: number;
@@ -3621,6 +4100,12 @@ export interface components {
             flows: string[];
             process: string;
             version: number;
+        };
+        CaseDocumentsOut: {
+            /** @description what can be generated: a template named by a step of the case, for each task of it, newest first */
+            available: components["schemas"]["AvailableDocumentOut"][];
+            /** @description newest first */
+            items: components["schemas"]["DocumentOut"][];
         };
         CaseIn: {
             channel: string;
@@ -3730,6 +4215,21 @@ export interface components {
             per_page: number;
             total: number;
         };
+        CaseRetentionOut: {
+            /** Format: date-time */
+            anonymised_at?: string | null;
+            /** @description 已届满且无保全：下一次任务运行时匿名化 */
+            due: boolean;
+            /** @description 有未解除的法律保全 */
+            held: boolean;
+            holds: components["schemas"]["HoldOut"][];
+            /** @description 本人可导出证据包（督办人员或本案承办人） */
+            may_export: boolean;
+            /** @description 本人督办该案，可设置和解除法律保全 */
+            may_hold: boolean;
+            /** @description 保管期限届满日（ISO 日期）；未结案件尚未确定时为空 */
+            retain_until?: string | null;
+        };
         CatalogOut: {
             /** @description deployed processes, by key */
             processes: components["schemas"]["NamedOut"][];
@@ -3738,6 +4238,15 @@ export interface components {
         ChoiceOut: {
             label: string;
             value: string;
+        };
+        ComingDueOut: {
+            case_no?: string | null;
+            held: boolean;
+            id: string;
+            org_unit?: string | null;
+            process_key: string;
+            retain_until: string;
+            status: string;
         };
         CommitmentOut: {
             definition: string;
@@ -3804,6 +4313,30 @@ export interface components {
             incident: string | null;
             /** @description completed, active, overdue or incident (the most urgent) */
             state: string;
+        };
+        DocumentOut: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            created_by_name: string | null;
+            /**
+             * Format: date-time
+             * @description the file was erased when the case's retention ended
+             */
+            erased_at: string | null;
+            filename: string;
+            id: string;
+            /** @description generated (from a template) | uploaded (a signed scan) */
+            kind: string;
+            media_type: string;
+            /** @description of the file; the audit event of its making has the same */
+            sha256: string;
+            size: number;
+            /** @description the task it was generated from */
+            task_id: string | null;
+            /** @description the template's key, for a generated one */
+            template: string | null;
+            title: string;
         };
         DueSoonItemOut: {
             assignee: string | null;
@@ -3955,6 +4488,14 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        GenerateDocumentIn: {
+            /**
+             * @description the task to generate it from (default: the latest task of a step that names the template)
+             * @default null
+             */
+            task_id?: string | null;
+            template: string;
+        };
         GroupOut: {
             count: number;
             key: unknown;
@@ -3997,6 +4538,20 @@ export interface components {
             processes: components["schemas"]["ProcessChoiceOut"][];
             version: number;
             versions: number[];
+        };
+        HoldIn: {
+            reason: string;
+        };
+        HoldOut: {
+            id: number;
+            /** Format: date-time */
+            placed_at: string;
+            placed_by: string;
+            reason: string;
+            release_reason?: string | null;
+            /** Format: date-time */
+            released_at?: string | null;
+            released_by?: string | null;
         };
         HotlineLineOut: {
             answered_on_line: number;
@@ -4344,6 +4899,9 @@ export interface components {
             reconciliation_rate: components["schemas"]["RatioOut"];
             registered: number;
         };
+        ReleaseIn: {
+            reason: string;
+        };
         RemindIn: {
             /** @description 催办内容，留在任务的留言中并记入案件审计 */
             message: string;
@@ -4366,6 +4924,15 @@ export interface components {
             numerator: number;
             /** @description 0–1，保留4位；分母为0时为 null */
             rate: number | null;
+        };
+        RetentionReportOut: {
+            anonymised: components["schemas"]["AnonymisedCaseOut"][];
+            /** @description 90 天内届满、尚未匿名化的案件（含保全中的） */
+            coming_due: components["schemas"]["ComingDueOut"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
         };
         RetryIn: {
             /** @description values to set on the failed step before it runs again */
@@ -4414,7 +4981,7 @@ export interface components {
             fields: string[];
             reason: string | null;
             username: string;
-            /** @description task (a task page shown to one who works on it) or reveal (asked for, with a reason) */
+            /** @description task (a task page shown to one who works on it), reveal (asked for, with a reason), evidence (an evidence package exported) or document (a document generated with them) */
             via: string;
         };
         ServicesOut: {
@@ -4753,6 +5320,15 @@ export interface components {
         };
         /** @description Forbidden */
         FORBIDDEN: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorOut"];
+            };
+        };
+        /** @description Gone */
+        GONE: {
             headers: {
                 [name: string]: unknown;
             };

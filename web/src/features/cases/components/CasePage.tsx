@@ -13,6 +13,7 @@ import { CaseDiagram } from './CaseDiagram';
 import { CaseDocuments } from './CaseDocuments';
 import { CaseHeader } from './CaseHeader';
 import { CaseLinks } from './CaseLinks';
+import { CaseRetention } from './CaseRetention';
 import { CaseTimeline } from './CaseTimeline';
 
 /** /cases/{id}: the case, its data, its diagram, what happened, and the cases linked to it. */
@@ -32,13 +33,14 @@ export default function CasePage() {
         <Flex vertical gap={16}>
           <CaseHeader detail={data} labels={labels} processName={processName} />
           <CaseData detail={data} labels={labels} />
-        </Flex>
           <CaseDocuments caseId={data.id} />
+        </Flex>
       </Col>
       <Col xs={24} lg={8}>
         <Flex vertical gap={16}>
           <CaseLinks detail={data} />
           <CaseTimeline caseId={data.id} />
+          <CaseRetention detail={data} />
         </Flex>
       </Col>
       {/* A whole process needs the whole width to be legible. */}

@@ -5,7 +5,7 @@ import { taskKeys } from '@/features/tasks/api/tasks';
 import { api, unwrap } from '@/lib/api-client';
 import { downloadFile } from '@/lib/download';
 
-import { downloadName, reportQuery, type CockpitFilters } from '../lib/filters';
+import { reportQuery, type CockpitFilters } from '../lib/filters';
 
 export type Commitments = components['schemas']['CommitmentsOut'];
 export type Commitment = components['schemas']['CommitmentOut'];
@@ -54,6 +54,19 @@ export function useServiceFigures(filters: CockpitFilters) {
   return useQuery({
     queryKey: reportKeys.of('services', query),
     queryFn: () => unwrap(api.GET('/api/v1/reports/services', { params: { query } })),
+    staleTime: FRESH,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export type RetentionReport = components['schemas']['RetentionReportOut'];
+
+/** What was anonymised in the period at the end of its 保管期限, and what comes due in 90 days. */
+export function useRetentionReport(filters: CockpitFilters) {
+  const query = { from: filters.from, to: filters.to };
+  return useQuery({
+    queryKey: reportKeys.of('retention', query),
+    queryFn: () => unwrap(api.GET('/api/v1/reports/retention', { params: { query } })),
     staleTime: FRESH,
     placeholderData: keepPreviousData,
   });
@@ -149,7 +162,7 @@ export type ExportReport = 'summary' | 'commitments' | 'cases' | 'overdue' | 'se
  * Download a report for the same filters: the session cookie authenticates the GET, the
  * file keeps the name the server gives it.
  */
-export async function downloadReport(filters: CockpitFilters, report: ExportReport, format: ExportFormat): Promise<string> {
+export function downloadReport(filters: CockpitFilters, report: ExportReport, format: ExportFormat): Promise<string> {
   const search = new URLSearchParams({ ...reportQuery(filters), report });
   return downloadFile(`/api/v1/reports/export.${format}?${search.toString()}`, `jiahe-${report}.${format}`);
 }

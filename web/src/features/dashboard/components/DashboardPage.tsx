@@ -18,13 +18,14 @@ import { Commitments } from './Commitments';
 import styles from './Dashboard.module.css';
 import { FigureDrawer, type PickedFigure } from './FigureDrawer';
 import { Heatmap } from './Heatmap';
+import { Retention } from './Retention';
 import { Services } from './Services';
 import { Statistics } from './Statistics';
 import { Warnings } from './Warnings';
 
 addPageWords('dashboard', { 'zh-CN': dashboardZh, en: dashboardEn });
 
-/** 驾驶舱: warnings first, then the four commitments, the statistics, the services and the process heatmap. */
+/** 驾驶舱: warnings first, then the four commitments, the statistics, the services, the process heatmap and retention. */
 export default function DashboardPage() {
   const { t } = useTranslation();
   const [search, setSearch] = useSearchParams();
@@ -45,6 +46,7 @@ export default function DashboardPage() {
       <Statistics filters={filters} onPick={setFigure} />
       <Services filters={filters} />
       <Heatmap filters={filters} />
+      <Retention filters={filters} />
       <FigureDrawer filters={filters} figure={figure} onClose={() => setFigure(null)} />
     </div>
   );

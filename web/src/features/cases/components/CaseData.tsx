@@ -1,5 +1,5 @@
 import { EyeInvisibleOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Empty, Flex, Space, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Collapse, Descriptions, Empty, Flex, Space, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -58,7 +58,7 @@ export function CaseData({ detail, labels }: { detail: CaseDetail; labels: Label
 
   return (
     <Card size="small" title={t('case.data.title')} extra={accessLog.data && <AccessLogButton entries={accessLog.data} labels={labels} />}>
-      {nodes.length ? <DataSection nodes={nodes} value={value} /> : <Empty description={t('case.data.empty')} />}
+      {nodes.length ? <TopLevel nodes={nodes} value={value} /> : <Empty description={t('case.data.empty')} />}
       {revealing && (
         <RevealDialog
           caseId={detail.id}
@@ -76,6 +76,28 @@ export function CaseData({ detail, labels }: { detail: CaseDetail; labels: Label
 }
 
 type ValueView = (node: Extract<DataNode, { kind: 'value' }>) => ReactNode;
+
+/**
+ * What the forms name first; the variables the process keeps for itself (scores, the ladder's
+ * tier, counters) folded away beneath, for the designer or the supervisor who needs them.
+ */
+function TopLevel({ nodes, value }: { nodes: DataNode[]; value: ValueView }) {
+  const { t } = useTranslation();
+  const named = nodes.filter((node) => node.labelled);
+  const internal = nodes.filter((node) => !node.labelled);
+  return (
+    <Flex vertical gap={12}>
+      {named.length > 0 && <DataSection nodes={named} value={value} />}
+      {internal.length > 0 && (
+        <Collapse
+          size="small"
+          ghost
+          items={[{ key: 'internal', label: t('case.data.internal', { count: internal.length }), children: <DataSection nodes={internal} value={value} /> }]}
+        />
+      )}
+    </Flex>
+  );
+}
 
 /** Plain fields as one list; nested objects and arrays of parties as sections after them. */
 function DataSection({ nodes, value }: { nodes: DataNode[]; value: ValueView }) {

@@ -15,13 +15,17 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+from engine.privacy import schema_fields
+
 KEPT_FORMATS = frozenset({"date", "date-time", "time"})
 ERASED = "（已匿名化）"
 
 
 def personal_paths(schema: dict | None) -> set[str]:
-    paths: set[str] = set()
-    _collect(schema or {}, "", paths)
+    paths = set()
+    for path, node in schema_fields(schema, stop=_stops):
+        if not node.get("x-retain") and (node.get("x-sensitive") or _free_text(node)):
+            paths.add(path)
     return paths
 
 
@@ -32,23 +36,9 @@ def personal_paths_of_forms(forms: Iterable[dict]) -> frozenset[str]:
     return frozenset(paths)
 
 
-def _collect(node: dict, prefix: str, paths: set[str]) -> None:
-    if not isinstance(node, dict) or node.get("x-retain"):
-        return
-    if prefix and (node.get("x-sensitive") or _free_text(node)):
-        paths.add(prefix)
-        return
-    for name, child in (node.get("properties") or {}).items():
-        _collect(child, f"{prefix}.{name}" if prefix else name, paths)
-    if isinstance(node.get("items"), dict):
-        _collect(node["items"], f"{prefix}[]", paths)
-    for key in ("allOf", "anyOf", "oneOf"):
-        for branch in node.get(key) or []:
-            if isinstance(branch, dict) and "const" not in branch:
-                _collect(branch, prefix, paths)
-    for key in ("then", "else"):
-        if isinstance(node.get(key), dict):
-            _collect(node[key], prefix, paths)
+def _stops(node: dict) -> bool:
+    # Kept whole (x-retain), or personal whole: nothing inside needs looking at.
+    return bool(node.get("x-retain") or node.get("x-sensitive") or _free_text(node))
 
 
 def _free_text(node: dict) -> bool:

@@ -6,7 +6,7 @@ viewer's role needs them, and every explicit reveal is audited by the caller.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 MASK = "***"
@@ -14,23 +14,48 @@ MASK = "***"
 
 def sensitive_paths(schema: dict | None) -> set[str]:
     """Dotted paths of sensitive fields; array items are written `field[]`."""
-    paths: set[str] = set()
-    _collect(schema or {}, "", paths)
-    return paths
+    return {path for path, node in schema_fields(schema) if node.get("x-sensitive")}
 
 
-def _collect(node: dict, prefix: str, paths: set[str]) -> None:
+def schema_fields(schema: dict | None, *, stop: Callable[[dict], bool] = lambda node: False
+                  ) -> Iterator[tuple[str, dict]]:
+    """Every field a form's schema declares, as (dotted path, its schema): properties, array
+    items (`field[]`) and what `allOf`/`anyOf`/`oneOf` branches and `then`/`else` add. A field
+    for which `stop` is true is given but not looked into."""
+    yield from _fields(schema or {}, "", stop)
+
+
+def _fields(node: Any, prefix: str, stop) -> Iterator[tuple[str, dict]]:
     if not isinstance(node, dict):
         return
-    if node.get("x-sensitive") and prefix:
-        paths.add(prefix)
+    if prefix:
+        yield prefix, node
+        if stop(node):
+            return
     for name, child in (node.get("properties") or {}).items():
-        _collect(child, f"{prefix}.{name}" if prefix else name, paths)
+        yield from _fields(child, f"{prefix}.{name}" if prefix else name, stop)
     if isinstance(node.get("items"), dict):
-        _collect(node["items"], f"{prefix}[]", paths)
+        yield from _fields(node["items"], f"{prefix}[]", stop)
     for key in ("allOf", "anyOf", "oneOf"):
         for branch in node.get(key) or []:
-            _collect(branch, prefix, paths)
+            if isinstance(branch, dict) and "const" not in branch:  # a choice, not a part
+                yield from _fields_of_part(branch, prefix, stop)
+    for key in ("then", "else"):
+        yield from _fields_of_part(node.get(key), prefix, stop)
+
+
+def _fields_of_part(part: Any, prefix: str, stop) -> Iterator[tuple[str, dict]]:
+    """The fields a part of a schema adds at the same place (a branch is not a field itself)."""
+    if not isinstance(part, dict):
+        return
+    for name, child in (part.get("properties") or {}).items():
+        yield from _fields(child, f"{prefix}.{name}" if prefix else name, stop)
+    if isinstance(part.get("items"), dict):
+        yield from _fields(part["items"], f"{prefix}[]", stop)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for branch in part.get(key) or []:
+            if isinstance(branch, dict) and "const" not in branch:
+                yield from _fields_of_part(branch, prefix, stop)
 
 
 def sensitive_paths_of_forms(forms: Iterable[dict]) -> set[str]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,43 +16,40 @@ PROJECT_ROOT = Path(__file__).parent.parent
 _pg_reason: list = []
 
 
+@contextmanager
+def _run_directory(tmp_path_factory, variable: str, name: str):
+    """A directory of this run's own in the environment variable, the old value put back after."""
+    path = tmp_path_factory.mktemp(name)
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(path)
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = previous
+
+
 @pytest.fixture(autouse=True, scope="session")
 def key_dir(tmp_path_factory):
     """Keys (audit HMAC, checkpoint signing, app secret) for this run, never the developer's var/keys."""
-    path = tmp_path_factory.mktemp("keys")
-    previous = os.environ.get("JIAHE_KEY_DIR")
-    os.environ["JIAHE_KEY_DIR"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("JIAHE_KEY_DIR", None)
-    else:
-        os.environ["JIAHE_KEY_DIR"] = previous
+    with _run_directory(tmp_path_factory, "JIAHE_KEY_DIR", "keys") as path:
+        yield path
 
 
 @pytest.fixture(autouse=True, scope="session")
 def files_dir(tmp_path_factory):
     """The file store (case documents, scans) for this run, never the developer's var/files."""
-    path = tmp_path_factory.mktemp("files")
-    previous = os.environ.get("JIAHE_FILES_DIR")
-    os.environ["JIAHE_FILES_DIR"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("JIAHE_FILES_DIR", None)
-    else:
-        os.environ["JIAHE_FILES_DIR"] = previous
+    with _run_directory(tmp_path_factory, "JIAHE_FILES_DIR", "files") as path:
+        yield path
 
 
 @pytest.fixture(autouse=True, scope="session")
 def audit_checkpoints_dir(tmp_path_factory):
     """Where audit checkpoints go and evidence packages look for them in this run, never var/."""
-    path = tmp_path_factory.mktemp("audit-checkpoints")
-    previous = os.environ.get("JIAHE_CHECKPOINT_DIR")
-    os.environ["JIAHE_CHECKPOINT_DIR"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("JIAHE_CHECKPOINT_DIR", None)
-    else:
-        os.environ["JIAHE_CHECKPOINT_DIR"] = previous
+    with _run_directory(tmp_path_factory, "JIAHE_CHECKPOINT_DIR", "audit-checkpoints") as path:
+        yield path
 
 
 def _postgres_reason() -> str | None:

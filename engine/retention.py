@@ -34,6 +34,7 @@ from engine.calendar import CHINA_TZ
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.personal_data import ERASED, anonymised
 from engine.runtime.codec import CASE_DATA_KEY, GZIP_WBITS
+from engine.runtime.facts import add_years, iso_date
 from engine.store import repository as repo
 from engine.store import retention_queries as queries
 from engine.store.files import FileStore
@@ -104,6 +105,7 @@ class Retention:
     def run(self, *, actor: str = ACTOR, limit: int = BATCH) -> RetentionRun:
         """Anonymise the cases due now (at most `limit`), each in its own transaction."""
         today = today_in_china(self.clock.now())
+        self._give_periods(limit)
         with self.store.read() as session:
             due = queries.due_cases(session, today, limit)
         run = RetentionRun(today)
@@ -111,6 +113,24 @@ class Retention:
             done = self.anonymise(instance_id, actor=actor, today=today)
             (run.anonymised.append(done) if done else run.skipped.append(instance_id))
         return run
+
+    def _give_periods(self, limit: int) -> None:
+        """Finished cases without a 保管期限 on their row (they ended before it was kept there)
+        take the one their data set, else their process's period as deployed now."""
+        with self.store.write() as session:
+            for instance_id, process_key, ended_at, blob in queries.finished_without_period(session, limit):
+                until = iso_date(_case_data(blob).get("retention_until"))
+                if until is None and (years := self._years(process_key)):
+                    until = add_years(ended_at.date(), years).isoformat()
+                if until:
+                    queries.set_period(session, instance_id, until)
+
+    def _years(self, process_key: str) -> int | None:
+        try:
+            entry = self.runtime.parsed_latest(process_key).lanes
+        except NotFound:
+            return None
+        return entry.retention_years if entry else None
 
     def anonymise(self, instance_id: str, *, actor: str = ACTOR, today: str | None = None) -> Anonymised | None:
         """Anonymise one case if it is still due (None when it is not: held, running, done)."""
@@ -211,6 +231,12 @@ def _anonymised_workflow(blob: bytes, paths) -> tuple[bytes, int]:
     count = _anonymise_tree(tree, paths)
     text = json.dumps(tree, separators=(",", ":"), ensure_ascii=False)
     return gzip.compress(text.encode("utf-8"), compresslevel=1), count
+
+
+def _case_data(blob: bytes) -> dict:
+    tree = json.loads(zlib.decompress(blob, wbits=GZIP_WBITS))
+    data = tree.get(CASE_DATA_KEY) or tree.get("data")
+    return data if isinstance(data, dict) else {}
 
 
 def _anonymise_tree(node: Any, paths) -> int:

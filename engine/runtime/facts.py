@@ -15,7 +15,7 @@ def project_facts(row, data: dict) -> None:
     row.level = data.get("level") if isinstance(data.get("level"), int) else None
     row.outcome = _text(data.get("outcome"), 40)
     row.summary = _text(data.get("summary"), SUMMARY_CHARS)
-    retention = _iso_date(data.get("retention_until"))
+    retention = iso_date(data.get("retention_until"))
     if retention:
         row.retain_until = retention
 
@@ -33,7 +33,8 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _iso_date(value) -> str | None:
+def iso_date(value) -> str | None:
+    """The ISO date of a date or date-time text (None for anything else)."""
     if not isinstance(value, str):
         return None
     try:

@@ -34,6 +34,23 @@ def due_cases(session: Session, today: str, limit: int) -> list[str]:
     return list(session.scalars(stmt))
 
 
+def finished_without_period(session: Session, limit: int) -> list[tuple[str, str, datetime, bytes]]:
+    """(id, process, ended at, serialized workflow) of finished cases without a 保管期限 yet."""
+    stmt = (select(ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.ended_at,
+                   ProcessInstance.serialized)
+            .where(ProcessInstance.retain_until.is_(None), ProcessInstance.status.in_(FINISHED),
+                   ProcessInstance.ended_at.is_not(None))
+            .order_by(ProcessInstance.ended_at, ProcessInstance.id).limit(limit))
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def set_period(session: Session, instance_id: str, retain_until: str) -> None:
+    # Beside the instance's changes, not one of them: its row version stays as it is.
+    session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id,
+                                                  ProcessInstance.retain_until.is_(None))
+                    .values(retain_until=retain_until).execution_options(synchronize_session=False))
+
+
 def held(session: Session, instance_id: str) -> bool:
     stmt = select(LegalHold.id).where(LegalHold.instance_id == instance_id, LegalHold.released_at.is_(None))
     return session.scalars(stmt.limit(1)).first() is not None

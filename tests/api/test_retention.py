@@ -211,3 +211,34 @@ def _rewrite_as_before_personal_parts(store, case_id: str) -> None:
                                            data, prev, key=key)
         instance = session.get(ProcessInstance, case_id)
         instance.audit_hash = prev
+
+
+def test_a_case_that_ended_before_periods_were_kept_takes_its_own_then_its_processs(seeded):
+    """Cases finished before the row kept a 保管期限: a dispute case takes the one its closing
+    set in its data (10 or 30 years by type and risk); a case whose data set none takes its
+    process's retention_years from the catalog as deployed, counted from the day it ended."""
+    from sqlalchemy import update
+
+    api = seeded
+    with api.services.store.read() as session:
+        dispute = _finished_dispute(api)
+        other = session.scalars(select(ProcessInstance).where(
+            ProcessInstance.process_key == "dispute_case", ProcessInstance.status == "running")
+            .order_by(ProcessInstance.case_no)).first()
+    # Ended without its closing step, so its data sets no period: the catalog's 10 years.
+    other = api.services.runtime.terminate(other.id, actor=SUPERVISOR, reason="当事人撤回")
+    with api.services.store.read() as session:
+        other = session.get(ProcessInstance, other.id)
+    kept = {dispute.id: dispute.retain_until, other.id: other.retain_until}
+    with api.services.store.write() as session:
+        session.execute(update(ProcessInstance).where(ProcessInstance.id.in_(list(kept)))
+                        .values(retain_until=None).execution_options(synchronize_session=False))
+
+    _run_retention_in(api, timedelta(days=1))
+
+    with api.services.store.read() as session:
+        restored = {row.id: row for row in session.scalars(select(ProcessInstance)
+                                                           .where(ProcessInstance.id.in_(list(kept))))}
+    assert restored[dispute.id].retain_until == kept[dispute.id]
+    ended = restored[other.id].ended_at.date()
+    assert other.retain_until == restored[other.id].retain_until == ended.replace(year=ended.year + 10).isoformat()

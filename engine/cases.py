@@ -195,7 +195,7 @@ class CaseService:
             raise Forbidden("only roles that handle the victim, or the task's assignee, may see these fields",
                             zh="只有负责受害人事务的岗位或本案任务的办理人才能查看这些字段")
         _check_sensitive(fields, self._sensitive_paths(facts.version_id))
-        _require_reason(reason)
+        require_reason(reason)
         data = self.runtime.instance(case_id).data
         at = self.append_event(case_id, who.username, "sensitive_field_read", fields=list(fields),
                                reason=reason.strip())
@@ -212,7 +212,7 @@ class CaseService:
 
     # -- supervision ---------------------------------------------------------------------------
     def suspend(self, who: Principal, case_id: str, reason: str) -> CaseDetail:
-        _require_reason(reason)
+        require_reason(reason)
         self._supervised_case(who, case_id)
         with _status_conflicts():
             self.runtime.suspend(case_id, actor=who.username, reason=reason)
@@ -225,7 +225,7 @@ class CaseService:
         return self.detail(who, case_id)
 
     def terminate(self, who: Principal, case_id: str, reason: str) -> CaseDetail:
-        _require_reason(reason)
+        require_reason(reason)
         self._supervised_case(who, case_id)
         with _status_conflicts():
             self.runtime.terminate(case_id, actor=who.username, reason=reason)
@@ -234,7 +234,7 @@ class CaseService:
     def retry(self, who: Principal, case_id: str, reason: str, data: dict | None = None) -> CaseDetail:
         """An administrator runs a case's failed step again, after fixing its data if needed."""
         _require_role(who, ADMIN_ROLES, "retry failed steps")
-        _require_reason(reason)
+        require_reason(reason)
         facts = self._visible_case(who, case_id)
         if not self._sees(who, facts.org_unit, ADMIN_ROLES):
             raise Forbidden("you administer another part of the network", zh="该案件不在您管理的范围内")
@@ -253,7 +253,7 @@ class CaseService:
 
         The open mediation step is completed as failed on the supervisor's behalf, so the
         process takes its own escalation path and the trail shows who escalated and why."""
-        _require_reason(reason)
+        require_reason(reason)
         facts = self._supervised_case(who, case_id)
         task = self._escalation_task(facts)
         if task.assignee and task.assignee != who.username:
@@ -380,7 +380,7 @@ def _status_conflicts():
         raise InvalidState(exc.message, case_status=exc.context["status"], zh=exc.zh, **context) from exc
 
 
-def _require_reason(reason: str | None) -> None:
+def require_reason(reason: str | None) -> None:
     if not (reason or "").strip():
         raise ValidationFailed("a reason is required", [FieldError("reason", "give a reason", "required",
                                                                    zh="请说明理由")], zh="请说明理由")

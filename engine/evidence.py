@@ -37,6 +37,7 @@ from engine.privacy import masked
 from engine.runtime import checkpoints
 from engine.runtime.auditing import verify_audit
 from engine.store import audit_store, evidence_queries
+from engine.store import documents as document_rows
 from engine.store import repository as repo
 from engine.store.files import FileMissing, FileStore
 
@@ -120,7 +121,7 @@ class EvidenceDesk(CaseService):
         with self.store.read() as session:
             facts = evidence_queries.case_facts(session, case_id)
             records = repo.audit_records(session, case_id)
-            documents = evidence_queries.documents_of(session, case_id)
+            documents = sorted(document_rows.documents_of(session, case_id), key=lambda d: (d.created_at, d.id))
         documents = [(row, self._document_bytes(row)) for row in documents]
         data = self.runtime.instance(case_id).data
         found = checkpoints.latest_covering(case_id, len(records), self.checkpoint_dir)

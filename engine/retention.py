@@ -31,6 +31,7 @@ from typing import Any
 from engine.access import SUPERVISION_ROLES, Principal
 from engine.audit import GENESIS, personal_digest, record_hash, split_personal, verify_chain
 from engine.calendar import CHINA_TZ
+from engine.cases import require_reason
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.personal_data import ERASED, anonymised
 from engine.runtime.codec import CASE_DATA_KEY, GZIP_WBITS
@@ -38,7 +39,7 @@ from engine.runtime.facts import add_years, iso_date
 from engine.store import repository as repo
 from engine.store import retention_queries as queries
 from engine.store.files import FileStore
-from engine.store.models import LegalHold
+from engine.store.models import LegalHold, ProcessInstance
 
 log = logging.getLogger(__name__)
 
@@ -116,14 +117,24 @@ class Retention:
 
     def _give_periods(self, limit: int) -> None:
         """Finished cases without a 保管期限 on their row (they ended before it was kept there)
-        take the one their data set, else their process's period as deployed now."""
+        take the one their data set, else their process's period as deployed now. Read first:
+        on most passes there are none, and the worker need not take the write lock for that."""
+        with self.store.read() as session:
+            found = queries.finished_without_period(session, limit)
+        periods = {instance_id: self._period(process_key, ended_at, blob)
+                   for instance_id, process_key, ended_at, blob in found}
+        if not any(periods.values()):
+            return
         with self.store.write() as session:
-            for instance_id, process_key, ended_at, blob in queries.finished_without_period(session, limit):
-                until = iso_date(_case_data(blob).get("retention_until"))
-                if until is None and (years := self._years(process_key)):
-                    until = add_years(ended_at.date(), years).isoformat()
+            for instance_id, until in periods.items():
                 if until:
                     queries.set_period(session, instance_id, until)
+
+    def _period(self, process_key: str, ended_at: datetime, blob: bytes) -> str | None:
+        until = iso_date(_case_data(blob).get("retention_until"))
+        if until is None and (years := self._years(process_key)):
+            until = add_years(ended_at.date(), years).isoformat()
+        return until
 
     def _years(self, process_key: str) -> int | None:
         try:
@@ -138,8 +149,7 @@ class Retention:
         today = today or today_in_china(now)
         with self.store.write() as session:
             row = repo.instance_for_update(session, instance_id, self.store.is_postgres)
-            if (row.anonymised_at is not None or row.status not in queries.FINISHED or not row.retain_until
-                    or row.retain_until > today or queries.held(session, instance_id)):
+            if not _is_due(row, today, queries.held(session, instance_id)):
                 return None
             paths = self.runtime.parsed_by_id(session, row.version_id).personal_paths
             row.serialized, values = _anonymised_workflow(row.serialized, paths)
@@ -176,15 +186,14 @@ class Retention:
         may_hold = cases.supervises(who, facts)
         today = today_in_china(self.clock.now())
         with self.store.read() as session:
-            row = repo.instance_for_update(session, case_id, False)
+            row = session.get(ProcessInstance, case_id)
             holds = [Hold.of(h) for h in queries.holds_of(session, case_id)]
             held = any(h.released_at is None for h in holds)
-            due = (row.anonymised_at is None and row.status in queries.FINISHED and bool(row.retain_until)
-                   and row.retain_until <= today and not held)
-            return CaseRetention(row.retain_until, row.anonymised_at, due, held, holds, may_hold)
+            return CaseRetention(row.retain_until, row.anonymised_at, _is_due(row, today, held), held, holds,
+                                 may_hold)
 
     def place_hold(self, who: Principal, case_id: str, reason: str, cases) -> Hold:
-        _require_reason(reason)
+        require_reason(reason)
         cases.supervised(who, case_id)
         now = self.clock.now()
         with self.store.write() as session:
@@ -200,7 +209,7 @@ class Retention:
             return Hold.of(hold)
 
     def release_hold(self, who: Principal, case_id: str, hold_id: int, reason: str, cases) -> Hold:
-        _require_reason(reason)
+        require_reason(reason)
         cases.supervised(who, case_id)
         now = self.clock.now()
         with self.store.write() as session:
@@ -217,24 +226,30 @@ class Retention:
             return Hold.of(hold)
 
 
-def _require_reason(reason: str | None) -> None:
-    if not (reason or "").strip():
-        raise ValidationFailed("a reason is required", [FieldError("reason", "give a reason", "required",
-                                                                   zh="请说明理由")], zh="请说明理由")
+def _is_due(row, today: str, held: bool) -> bool:
+    """Finished, its 保管期限 over by `today`, not anonymised yet and under no hold (the
+    query queries.due_cases asks the same of every case)."""
+    return (row.anonymised_at is None and row.status in queries.FINISHED and bool(row.retain_until)
+            and row.retain_until <= today and not held)
 
 
 # -- the case's data ------------------------------------------------------------------------------
 def _anonymised_workflow(blob: bytes, paths) -> tuple[bytes, int]:
     """The serialized workflow with every personal value replaced wherever data is kept: the
     workflow's, each task's and each subprocess's data, and the case data Jiahe keeps."""
-    tree = json.loads(zlib.decompress(blob, wbits=GZIP_WBITS))
+    tree = _workflow_tree(blob)
     count = _anonymise_tree(tree, paths)
     text = json.dumps(tree, separators=(",", ":"), ensure_ascii=False)
     return gzip.compress(text.encode("utf-8"), compresslevel=1), count
 
 
+def _workflow_tree(blob: bytes) -> dict:
+    """A serialized workflow as plain JSON (engine.runtime.codec writes one gzip member)."""
+    return json.loads(zlib.decompress(blob, wbits=GZIP_WBITS))
+
+
 def _case_data(blob: bytes) -> dict:
-    tree = json.loads(zlib.decompress(blob, wbits=GZIP_WBITS))
+    tree = _workflow_tree(blob)
     data = tree.get(CASE_DATA_KEY) or tree.get("data")
     return data if isinstance(data, dict) else {}
 

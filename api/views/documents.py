@@ -6,7 +6,6 @@ Who may do what is decided in engine.documents.service; these views only parse, 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from urllib.parse import quote
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
@@ -14,6 +13,7 @@ from flask_smorest import Blueprint
 from api.auth import current_principal, login_required
 from api.schemas.documents import AttachmentIn, CaseDocumentsOut, DocumentOut, GenerateDocumentIn
 from api.services import services
+from api.views.reports import attachment
 from engine.cases import CASE_ROLES
 from engine.documents.service import DEFAULT_MAX_ATTACHMENT_BYTES, CaseDocuments
 from engine.documents.templates import DOCX_MEDIA_TYPE
@@ -99,6 +99,5 @@ def download(case_id, document_id):
     response = Response(found.content, mimetype=found.document.media_type)
     name = found.document.filename
     fallback = f"document-{document_id[:8]}{PurePosixPath(name).suffix}"  # for clients without RFC 5987
-    response.headers["Content-Disposition"] = (f"attachment; filename=\"{fallback}\"; "
-                                               f"filename*=UTF-8''{quote(name, safe='')}")
+    response.headers["Content-Disposition"] = attachment(name, fallback)
     return response

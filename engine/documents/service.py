@@ -126,9 +126,9 @@ class CaseDocuments:
         return document
 
     def _available(self, facts: CaseRow, templates: dict[str, DocumentTemplate]) -> list[AvailableDocument]:
-        found = []
+        found, named = [], self._documents_of_steps(facts.version_id)
         for task in reversed(self._tasks(facts)):  # newest first
-            for key in self._named(facts.version_id, task.name):
+            for key in named(task.name):
                 if key in templates:
                     t = templates[key]
                     found.append(AvailableDocument(key, t.title, t.format, t.audience, t.description, task.id,
@@ -139,11 +139,15 @@ class CaseDocuments:
         """The case's tasks that are open or done (not cancelled), oldest first."""
         return [t for t in self.runtime.task_history(facts.id) if t.state != "cancelled"]
 
-    def _named(self, version_id: int, step: str) -> list[str]:
+    def _documents_of_steps(self, version_id: int) -> Callable[[str], list[str]]:
+        """The template keys a step of this version names, by step name."""
         with self.store.read() as session:
-            spec = self.runtime.parsed_by_id(session, version_id).task_spec(step)
-        properties = (getattr(spec, "extensions", None) or {}).get("properties") or {}
-        return documents_named(properties.get(DOCUMENTS_PROPERTY))
+            parsed = self.runtime.parsed_by_id(session, version_id)
+
+        def named(step: str) -> list[str]:
+            properties = (getattr(parsed.task_spec(step), "extensions", None) or {}).get("properties") or {}
+            return documents_named(properties.get(DOCUMENTS_PROPERTY))
+        return named
 
     # -- generating ------------------------------------------------------------------------------
     def generate(self, who: Principal, case_id: str, template_key: str, task_id: str | None = None) -> DocumentRow:
@@ -159,7 +163,8 @@ class CaseDocuments:
                             data={"template": template.key, "title": title})
 
     def _task_for(self, facts: CaseRow, template: DocumentTemplate | None, key: str, task_id: str | None) -> TaskView:
-        steps = [t for t in self._tasks(facts) if key in self._named(facts.version_id, t.name)]
+        named = self._documents_of_steps(facts.version_id)
+        steps = [t for t in self._tasks(facts) if key in named(t.name)]
         chosen = next((t for t in steps if t.id == task_id), None) if task_id else (steps[-1] if steps else None)
         if template is None or chosen is None:
             where = "this task" if task_id else "this case"

@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +24,8 @@ from engine.form_labels import labels_of_decisions, labels_of_forms
 from engine.lint.context import BPMN_NS, NS, is_executable, local_name, owner_id, spiff_properties
 from engine.lint.documents import parse_xml
 from engine.lint.findings import Finding, error
+from engine.lint.forms import FORM_PROPERTY, load_form_json
 from engine.privacy import sensitive_paths_of_forms
-
-FORM_PROPERTY = "formJsonSchemaFilename"
 
 
 @dataclass
@@ -182,11 +180,8 @@ def _schemas(forms: dict[str, bytes | str] | None) -> dict[str, dict] | None:
         return None
     schemas = {}
     for name, content in forms.items():
-        try:
-            schema = json.loads(content if isinstance(content, str) else bytes(content).decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
-            continue  # form lint reports it
-        if isinstance(schema, dict):
+        schema, problem = load_form_json(content)
+        if problem is None and isinstance(schema, dict):  # else form lint reports it
             schemas[name] = schema
     return schemas
 

@@ -55,7 +55,7 @@ def _referenced(ctx: LintContext) -> tuple[set[str], set[str]]:
 
 
 def _check_form(label: str, content, is_ui: bool) -> list[Finding]:
-    data, problem = _load_json(content)
+    data, problem = load_form_json(content)
     if problem is not None:
         message, line = problem
         return [error("form-invalid-schema", message, file=label, line=line)]
@@ -66,7 +66,7 @@ def _check_form(label: str, content, is_ui: bool) -> list[Finding]:
     return _check_schema(label, data)
 
 
-def _load_json(content) -> tuple[object, tuple[str, int | None] | None]:
+def load_form_json(content) -> tuple[object, tuple[str, int | None] | None]:
     try:
         text = content if isinstance(content, str) else bytes(content).decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,11 +1,11 @@
-"""What an evidence package (engine.evidence) reads beside the audit chain: the case's facts
-as its row holds them, its documents, and whether someone handled one of its tasks."""
+"""What an evidence package (engine.evidence) reads beside the audit chain and the documents:
+the case's facts as its row holds them, and whether someone handled one of its tasks."""
 from __future__ import annotations
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine.store.models import CaseDocument, HumanTask, ProcessInstance, ProcessVersion
+from engine.store.models import HumanTask, ProcessInstance, ProcessVersion
 from engine.store.org_models import OrgUnitRow
 
 
@@ -22,12 +22,6 @@ def case_facts(session: Session, instance_id: str) -> dict | None:
             "channel": row.channel, "dispute_type": row.dispute_type, "risk_colour": row.risk_colour,
             "level": row.level, "outcome": row.outcome, "created_at": row.created_at, "ended_at": row.ended_at,
             "retain_until": row.retain_until, "anonymised_at": row.anonymised_at}
-
-
-def documents_of(session: Session, instance_id: str) -> list[CaseDocument]:
-    stmt = (select(CaseDocument).where(CaseDocument.instance_id == instance_id)
-            .order_by(CaseDocument.created_at, CaseDocument.id))
-    return list(session.scalars(stmt))
 
 
 def handled_by(session: Session, instance_id: str, username: str) -> bool:

@@ -10,8 +10,8 @@ Anyone else is told the task does not exist: its existence is itself information
 """
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -28,8 +28,6 @@ from engine.privacy import masked, sensitive_paths_of_forms
 from engine.runtime.projections import task_properties
 from engine.store import task_queries as queries
 from engine.store.task_queries import SORTS, CaseFacts, TaskFilter
-
-log = logging.getLogger(__name__)
 
 SCOPES = ("mine", "group", "done", "supervised")
 COMMENT_MAX_CHARS = 2000
@@ -183,11 +181,12 @@ class TaskDesk:
         return TaskPage(items, total, query.page, query.per_page)
 
     @staticmethod
-    def _named(session, items: list[TaskItem]) -> list[TaskItem]:
-        """The items with the names people read: the process's and the users'."""
+    def _named(session, items: list[TaskItem], processes: dict[str, str] | None = None) -> list[TaskItem]:
+        """The items with the names people read: the process's (`processes`, else each
+        process's latest version's) and the users'."""
         if not items:
             return items
-        processes = queries.process_names(session)
+        processes = processes if processes is not None else queries.process_names(session)
         users = queries.display_names(session, [u for i in items for u in (i.assignee, i.ended_by) if u])
         return [replace(i, process_name=processes.get(i.process), assignee_name=users.get(i.assignee),
                         ended_by_name=users.get(i.ended_by)) for i in items]
@@ -224,7 +223,8 @@ class TaskDesk:
             draft = queries.draft_of(session, task_id, self.me) if row.state == "ready" else None
             comments = [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
             item = self._named(session, [task_item(row, case, self.clock.now())])[0]
-        data, hidden = self._visible_data(row, case, parsed)
+            data = json_safe(self.runtime.task_data_in(session, row.instance_id, task_id))
+        data, hidden = self._visible_data(row, case, parsed, data)
         instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data,
                                            sandbox=self.runtime.sandbox)
         return TaskDetail(
@@ -233,8 +233,7 @@ class TaskDesk:
             instructions_note=instructions.note, data=data, masked_fields=hidden,
             draft=Draft(draft.data, draft.saved_at) if draft is not None else None, comments=comments)
 
-    def _visible_data(self, row, case: CaseFacts, parsed: ParsedProcess) -> tuple[dict, list[str]]:
-        data = json_safe(self.runtime.task_data(row.id))
+    def _visible_data(self, row, case: CaseFacts, parsed: ParsedProcess, data: dict) -> tuple[dict, list[str]]:
         hidden, hits = masked(data, sensitive_paths_of_forms(parsed.forms.values()))
         if self.access.reads_sensitive(row, case):
             record_clear_read(self.store, self.clock.now(), self.me, case.id, "task", hits)
@@ -314,27 +313,54 @@ class TaskDesk:
 
     def complete(self, task_id: str, data: dict | None, *, row_version: int | None = None,
                  idempotency_key: str | None = None) -> Completion:
-        """Submit the form. A retry with the same Idempotency-Key and data (after a lost
-        response, say) gets the completion again instead of a conflict."""
+        """Submit the form: one write transaction checks access, completes the task, forgets
+        its drafts and builds the answer from what it wrote. A retry with the same
+        Idempotency-Key and data (after a lost response, say) gets the completion again
+        instead of a conflict."""
         idempotency = Idempotency.of("complete", self.me, idempotency_key, {"task": task_id, "data": data or {}})
-        if self._completed_before(idempotency):
-            self._readable(task_id)
-            return self._completion(task_id)
-        self._workable(task_id)
         try:
-            self.runtime.complete(task_id, data, actor=self.me, expected_row_version=row_version,
-                                  idempotency=idempotency)
+            with self._changing(task_id) as (change, task_row):
+                if idempotency is not None and idempotency.earlier(change.session) is not None:
+                    return self._completion_of(change)  # the first attempt went through
+                self._check_works_on(task_row)
+                self.runtime.complete_in(change, task_row, data, expected_row_version=row_version,
+                                         idempotency=idempotency)
+                queries.delete_drafts(change.session, task_id)
+                completion = self._completion_of(change)
         except Conflict:
             if not self._completed_before(idempotency):  # not our own first attempt winning a race
                 raise
-        self._forget_drafts(task_id)
-        return self._completion(task_id)
+            self._readable(task_id)
+            return self._completion(task_id)
+        self.runtime.deliver_after_commit()
+        return completion
+
+    @contextlib.contextmanager
+    def _changing(self, task_id: str):
+        """The task's change, if she may see the task (else, as for one that does not exist: not found)."""
+        try:
+            with self.runtime.changing_task(task_id, self.me) as (change, task_row):
+                if not self.access.reads(task_row):
+                    raise NotFound("task not found", task=task_id, zh="未找到该任务")
+                yield change, task_row
+        except NotFound as exc:
+            if exc.context.get("task") != task_id:
+                raise
+            raise NotFound("task not found", task=task_id, zh="未找到该任务") from None
 
     def _completed_before(self, idempotency: Idempotency | None) -> bool:
         if idempotency is None:
             return False
         with self.store.read() as session:
             return idempotency.earlier(session) is not None
+
+    def _completion_of(self, change) -> Completion:
+        """The answer from the change itself: its case and the open tasks she may read."""
+        now, case = self.clock.now(), change.row
+        open_rows = sorted(change.open_task_rows(), key=_due_order)
+        items = [task_item(r, case, now) for r in open_rows if self.access.reads(r)]
+        return Completion(case=_case_ref(case), next_tasks=self._named(change.session, items,
+                                                                       {case.process_key: change.parsed.name}))
 
     def _completion(self, task_id: str) -> Completion:
         with self.store.read() as session:
@@ -343,15 +369,6 @@ class TaskDesk:
             now = self.clock.now()
             next_tasks = self._named(session, [task_item(r, c, now) for r, c in open_rows if self.access.reads(r)])
         return Completion(case=_case_ref(case), next_tasks=next_tasks)
-
-    def _forget_drafts(self, task_id: str) -> None:
-        # The task is complete whatever happens here; a leftover draft is never shown,
-        # since the task page offers drafts of open tasks only.
-        try:
-            with self.store.write() as session:
-                queries.delete_drafts(session, task_id)
-        except Exception:
-            log.warning("drafts of completed task %s were not deleted", task_id, exc_info=True)
 
     # -- comments ------------------------------------------------------------------------
     def comments(self, task_id: str) -> list[Comment]:
@@ -384,13 +401,23 @@ class TaskDesk:
 
     def _workable(self, task_id: str):
         row, case = self._readable(task_id)
+        self._check_works_on(row)
+        return row, case
+
+    def _check_works_on(self, row) -> None:
+        if not self.access.reads(row):
+            raise NotFound("task not found", task=row.id, zh="未找到该任务")
         if not self.access.works_on(row):
             raise Forbidden(f"this task is for the role {row.role}; you may supervise it but not work on it",
                             zh=f"此任务由「{row.role}」岗位办理，您可以督办，但不能办理")
-        return row, case
 
 
 # -- building the read models ----------------------------------------------------------------
+
+def _due_order(row) -> tuple:
+    """The task lists' default order (due first, none last; higher priority; older), in Python."""
+    return (row.due_at is None, row.due_at or datetime.min, -(row.priority or 0), row.created_at, row.id)
+
 
 def task_item(row, case, now: datetime) -> TaskItem:
     """`row`: the task's columns; `case`: its case's case_no and risk_colour (a list's

@@ -331,9 +331,13 @@ def load_workflow(runtime, instance_id: str, blob: bytes, parsed):
     try:
         return runtime.codec.loads(blob, parsed, runtime.script_engine)
     except Exception as exc:  # zlib, JSON or SpiffWorkflow's converter: any of them means damaged
-        raise CorruptInstance(f"the saved state of instance {instance_id} cannot be read "
-                              f"({type(exc).__name__}: {exc}); restore it from a backup",
-                              zh="案件的保存状态已损坏，无法读取，请从备份恢复", instance=instance_id) from exc
+        raise damaged(instance_id, exc) from exc
+
+
+def damaged(instance_id: str, exc: Exception) -> CorruptInstance:
+    return CorruptInstance(f"the saved state of instance {instance_id} cannot be read "
+                           f"({type(exc).__name__}: {exc}); restore it from a backup",
+                           zh="案件的保存状态已损坏，无法读取，请从备份恢复", instance=instance_id)
 
 
 def _incident_message(exc: Exception) -> str:

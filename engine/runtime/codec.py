@@ -209,3 +209,47 @@ class WorkflowCodec:
             converter.parsed = None
         workflow.script_engine = script_engine
         return workflow
+
+    def task_data(self, blob: bytes, task_id: str) -> dict | None:
+        """The data of one task, read from the stored tree without restoring the workflow
+        (a task page shows it on every open; restoring builds every task and spec object,
+        about ten times the work). None when the tree no longer holds the task.
+
+        The same data restore_task gives: a task's delta applied to its parent's data, up to
+        a root that holds its data whole; a parent stored after its child counts as none,
+        as it does on restore."""
+        serializer, converter = self._parts()
+        dct = json.loads(zlib.decompress(blob, wbits=GZIP_WBITS), cls=serializer.json_decoder_cls)
+        for tasks in _task_trees(dct):
+            if task_id in tasks:
+                return _data_along(tasks, task_id, converter.task_converter._restore)
+        return None
+
+
+def _task_trees(dct: dict):
+    """The stored task dicts of the workflow, then of each subprocess (keyed by task id)."""
+    yield dct["tasks"]
+    for subprocess in (dct.get("subprocesses") or {}).values():
+        yield subprocess.get("tasks") or {}
+
+
+def _data_along(tasks: dict, task_id: str, restore) -> dict:
+    position = {key: index for index, key in enumerate(tasks)}
+    chain = [tasks[task_id]]
+    while True:
+        task = chain[-1]
+        parent = task.get("parent")
+        if parent is None or parent not in tasks or position[parent] > position[task["id"]]:
+            break
+        chain.append(tasks[parent])
+    data = None
+    for task in reversed(chain):
+        delta = task.get("delta")
+        if not delta or data is None:
+            data = restore(task["data"])
+            continue
+        data = DeepMerge.merge({}, data)
+        data.update(restore(delta.get("updates", {})))
+        for key in delta.get("deletions", {}):
+            data.pop(key, None)
+    return data

@@ -22,9 +22,9 @@ from engine.errors import STATE_ZH, Conflict, FieldError, NotFound, ValidationFa
 from engine.idempotency import Idempotency
 from engine.notifications import Notifier
 from engine.runtime import messaging
-from engine.runtime.change import InstanceChange, load_workflow
+from engine.runtime.change import InstanceChange, damaged, load_workflow
 from engine.runtime.codec import WorkflowCodec
-from engine.runtime.projections import case_data, find_task, keep_case_data, task_properties
+from engine.runtime.projections import case_data, keep_case_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
 from engine.runtime.views import IncidentView, InstanceView, LinkedInstanceView, TaskView
 from engine.sandbox import Sandbox, make_script_engine
@@ -134,25 +134,33 @@ class Runtime:
                  expected_row_version: int | None = None, idempotency: Idempotency | None = None) -> InstanceView:
         """Complete a user task; with `idempotency`, the request is remembered in the same
         transaction, so that a retry is recognised (TaskDesk.complete)."""
-        data = dict(data or {})
         with self.changing_task(task_id, actor) as (change, task_row):
-            self._check_actionable(change, task_row, actor, expected_row_version)
-            if idempotency is not None:
-                idempotency.remember(change.session, instance_id=change.row.id, task_id=task_id, now=change.now)
-            self.check_submission(change.parsed, task_row.form, data, element=task_row.task_spec, task=task_id)
-            task = change.spiff_task(task_id)
-            if not task.has_state(TaskState.READY):
-                raise Conflict(f"task {task_id} is no longer ready", task=task_id,
-                               zh=f"任务 {task_id} 已不是待办状态")
-            task.set_data(**data)
-            run_submitted_step(task, self.clock)
-            task_row.state, task_row.ended_at, task_row.ended_by = "completed", change.now, actor
-            change.emit("task_completed", task_id, name=task_row.task_spec, data=data)
-            change.note_handler(task_row)
-            change.advance()
-            change.save()
+            self.complete_in(change, task_row, data, expected_row_version=expected_row_version,
+                             idempotency=idempotency)
             view = change.view()
         return self._after_commit(view)
+
+    def complete_in(self, change: InstanceChange, task_row, data: dict | None, *,
+                    expected_row_version: int | None = None, idempotency: Idempotency | None = None) -> None:
+        """Complete the task inside the caller's change (changing_task); the caller commits,
+        then calls deliver_after_commit()."""
+        data = dict(data or {})
+        task_id = task_row.id
+        self._check_actionable(change, task_row, change.actor, expected_row_version)
+        if idempotency is not None:
+            idempotency.remember(change.session, instance_id=change.row.id, task_id=task_id, now=change.now)
+        self.check_submission(change.parsed, task_row.form, data, element=task_row.task_spec, task=task_id)
+        task = change.spiff_task(task_id)
+        if not task.has_state(TaskState.READY):
+            raise Conflict(f"task {task_id} is no longer ready", task=task_id,
+                           zh=f"任务 {task_id} 已不是待办状态")
+        task.set_data(**data)
+        run_submitted_step(task, self.clock)
+        task_row.state, task_row.ended_at, task_row.ended_by = "completed", change.now, change.actor
+        change.emit("task_completed", task_id, name=task_row.task_spec, data=data)
+        change.note_handler(task_row)
+        change.advance()
+        change.save()
 
     def claim(self, task_id: str, *, actor: str) -> TaskView:
         with self.changing_task(task_id, actor) as (change, task_row):
@@ -290,9 +298,13 @@ class Runtime:
 
     def _after_commit(self, view: InstanceView) -> InstanceView:
         """Deliver what the change threw; re-read the view only if delivery touched it."""
-        if self._outbox_dirty and self.deliver_messages():
+        if self.deliver_after_commit():
             return self.instance(view.id)
         return view
+
+    def deliver_after_commit(self) -> int:
+        """Deliver the messages a committed change threw (none: no query)."""
+        return self.deliver_messages() if self._outbox_dirty else 0
 
     # -- transactions --------------------------------------------------------------------
     @contextlib.contextmanager
@@ -343,14 +355,18 @@ class Runtime:
         """The data a task's form opens with; for a finished round of a loop that has left the
         workflow (engine.runtime.history), what was submitted, from the audit trail."""
         with self.store.read() as session:
-            task_row = repo.get_task(session, task_id)
-            row = repo.get_instance(session, task_row.instance_id)
-            parsed = self.parsed_by_id(session, row.version_id)
-            workflow = load_workflow(self, row.id, row.serialized, parsed)
-            task = find_task(workflow, uuid.UUID(task_id))
-            if task is not None:
-                return dict(task.data)
-            return repo.submitted_data(session, row.id, task_id)
+            return self.task_data_in(session, repo.get_task(session, task_id).instance_id, task_id)
+
+    def task_data_in(self, session, instance_id: str, task_id: str) -> dict[str, Any]:
+        """task_data inside a read the caller has open, from the stored tree (WorkflowCodec.task_data)."""
+        blob = repo.instance_blob(session, instance_id)
+        try:
+            data = self.codec.task_data(blob, task_id)
+        except Exception as exc:  # zlib or JSON: the stored state is damaged
+            raise damaged(instance_id, exc) from exc
+        if data is not None:
+            return data
+        return repo.submitted_data(session, instance_id, task_id)
 
 
 def run_submitted_step(task, clock) -> None:

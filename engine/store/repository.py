@@ -128,6 +128,15 @@ def get_instance(session: Session, instance_id: str) -> ProcessInstance:
     return row
 
 
+def instance_blob(session: Session, instance_id: str) -> bytes:
+    """The instance's stored workflow, without loading the rest of its row."""
+    blob = session.scalar(select(ProcessInstance.serialized).where(ProcessInstance.id == instance_id))
+    if blob is None:
+        raise NotFound(f"instance {instance_id} does not exist", instance=instance_id,
+                       zh=f"案件 {instance_id} 不存在")
+    return blob
+
+
 def instance_by_business_key(session: Session, business_key: str) -> ProcessInstance | None:
     return session.scalars(select(ProcessInstance).where(ProcessInstance.business_key == business_key)).first()
 

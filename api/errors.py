@@ -14,6 +14,7 @@ import logging
 import re
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
@@ -115,6 +116,20 @@ def http_error(exc: HTTPException):
     return response
 
 
+def database_error(exc: DBAPIError):
+    """The database went away (a restart, a dropped connection). The pool has let the
+    connection go, so the request sent again is answered; a submission that lost it during
+    COMMIT may have been saved, and its retry with the same Idempotency-Key is recognised."""
+    if not (exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))):
+        return unexpected_error(exc)
+    log.warning("database unavailable: %s", exc)
+    message = "与数据库的连接中断，请稍后重试" if language() == "zh" else \
+        "the connection to the database was lost; try again shortly"
+    response = error_response(503, "database_unavailable", message)
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def unexpected_error(exc: Exception):
     log.exception("unexpected error")
     message = "服务器未能完成请求，已记录此错误" if language() == "zh" else \
@@ -185,4 +200,5 @@ def _field_errors(messages: dict, lang: str, prefix: str = "") -> list[dict]:
 def register(app: Flask) -> None:
     app.register_error_handler(JiaheError, jiahe_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(Exception, unexpected_error)

@@ -59,11 +59,11 @@ BIN = Path(sys.executable).parent
 
 # -- the database ----------------------------------------------------------------------------
 
-def prepared_app(db_path: Path, key_dir: Path):
-    """The app on a fresh SQLite file with the demo org and the shipped processes deployed."""
+def prepared_app(database_url: str, key_dir: Path):
+    """The app on a fresh database with the demo org and the shipped processes deployed."""
     os.environ["JIAHE_KEY_DIR"] = str(key_dir)
     org_repository.SCRYPT_N = 2**8  # the hash keeps its cost: the server's login checks it cheaply too
-    store = Store(f"sqlite:///{db_path}")
+    store = Store(database_url)
     store.upgrade()
     app = create_app({"JIAHE_PROJECT_ROOT": str(ROOT), "START_TIMER_WORKER": False},
                      clock=ManualClock(datetime.now(timezone.utc)), store=store)
@@ -109,7 +109,7 @@ class Statements:
 
 
 def in_process_figures(db_path: Path, key_dir: Path, samples: int) -> dict:
-    app = prepared_app(db_path, key_dir)
+    app = prepared_app(f"sqlite:///{db_path}", key_dir)
     services = app.extensions["jiahe"]
     client = app.test_client()
     token = client.post("/api/v1/auth/login", json={"username": USER, "password": PASSWORD}).get_json()["token"]
@@ -208,7 +208,7 @@ class Client:
 
 def over_http(work: Path, kind: str, rounds: int, warmup: int) -> dict:
     db_path, key_dir = work / "http.sqlite3", work / "keys"
-    app = prepared_app(db_path, key_dir)
+    app = prepared_app(f"sqlite:///{db_path}", key_dir)
     tasks = screenings(app, warmup + rounds)
     app.extensions["jiahe"].store.dispose()
     port = free_port()

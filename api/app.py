@@ -47,6 +47,10 @@ def create_app(config: dict | None = None, *, clock: Clock | None = None, store:
     app.extensions["jiahe"] = _services(app.config, clock or SystemClock(), store)
     api = JiaheApi(app, spec_kwargs={"extra_plugins": [openapi.ErrorResponsesPlugin(app)]})
     openapi.register_security(api.spec)
+    # Imported here: gunicorn's master imports api before api.gunicorn_conf sets PROMETHEUS_MULTIPROC_DIR.
+    from api import metrics
+
+    metrics.install(app, api.spec)
     _register_views(app, api)
     errors.register(app)
     strict.install(app)

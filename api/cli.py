@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from api.cli_backup import add_backup_commands
 from api.cli_evidence import evidence
 from engine.errors import JiaheError
 
@@ -539,6 +540,7 @@ def _safe_url(url: str) -> str:
 
 
 cli.add_command(evidence)
+add_backup_commands(cli)
 
 
 def main() -> None:

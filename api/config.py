@@ -37,6 +37,8 @@ def from_env() -> dict:
         "FILES_DIR": os.environ.get("JIAHE_FILES_DIR"),
         # Where audit checkpoints are written and evidence packages find the latest; default var/audit-checkpoints.
         "CHECKPOINT_DIR": os.environ.get("JIAHE_CHECKPOINT_DIR"),
+        # The bearer token GET /metrics asks for (api.metrics); unset: /metrics is off (404).
+        "METRICS_TOKEN": os.environ.get("JIAHE_METRICS_TOKEN"),
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from api import metrics
 from engine.delivery import deliver_notifications
 from engine.reminders import send_deadline_reminders
 from engine.retention import Retention
@@ -104,6 +105,7 @@ def one_pass(runtime, actor: str = "worker") -> Pass:
     _guarded("sending deadline reminders", lambda: send_deadline_reminders(runtime))
     _guarded("delivering notifications to outside channels", lambda: _deliver_outside(runtime))
     _guarded("anonymising cases past their retention period", lambda: _anonymise_due(runtime))
+    metrics.count_timers_fired(fired or 0)
     if fired or delivered:
         log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired or 0, delivered or 0)
     return Pass(fired or 0, delivered or 0, fired is None or delivered is None)

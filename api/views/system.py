@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, send_from_directory
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from api.metrics import CONTENT_TYPE, SECURITY_SCHEME, exposition, require_token
 from api.services import services
-from engine.store.models import HumanTask, ProcessInstance
 
 blp = Blueprint("system", __name__, description="健康检查与监控 Health and metrics")
 
@@ -21,27 +21,19 @@ def healthz():
 
 
 @blp.route("/metrics")
-@blp.doc(responses={"200": {"description": "Prometheus text exposition format",
-                            "content": {"text/plain": {"schema": {"type": "string"}}}}})
+@blp.doc(security=[{SECURITY_SCHEME: []}],
+         responses={"200": {"description": "Prometheus text exposition format",
+                            "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "401": "UNAUTHORIZED", "404": "NOT_FOUND"})
 def metrics():
-    """Prometheus text format: instances by status, open tasks, overdue tasks, due timers."""
+    """Prometheus metrics, for the monitoring system.
+
+    Cases by status, open and overdue tasks, due timers and their lag, outbox depth, request
+    latency per endpoint, tasks completed, timers fired (api.metrics). Needs
+    `Authorization: Bearer <JIAHE_METRICS_TOKEN>`; 404 while that is unset."""
+    require_token()
     svc = services()
-    now = svc.clock.now()
-    with svc.store.read() as session:
-        by_status = session.execute(select(ProcessInstance.status, func.count()).group_by(ProcessInstance.status)).all()
-        open_tasks = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.state == "ready"))
-        overdue = session.scalar(select(func.count()).select_from(HumanTask)
-                                 .where(HumanTask.state == "ready", HumanTask.due_at < now))
-        due_timers = session.scalar(select(func.count()).select_from(ProcessInstance)
-                                    .where(ProcessInstance.status == "running", ProcessInstance.next_due_at < now))
-    lines = ["# HELP jiahe_instances Process instances by status.", "# TYPE jiahe_instances gauge"]
-    lines += [f'jiahe_instances{{status="{status}"}} {count}' for status, count in by_status]
-    lines += ["# HELP jiahe_open_tasks Ready human tasks.", "# TYPE jiahe_open_tasks gauge", f"jiahe_open_tasks {open_tasks}",
-              "# HELP jiahe_overdue_tasks Ready human tasks past their due time.", "# TYPE jiahe_overdue_tasks gauge",
-              f"jiahe_overdue_tasks {overdue}",
-              "# HELP jiahe_due_timers Instances whose timer is due but not yet fired.", "# TYPE jiahe_due_timers gauge",
-              f"jiahe_due_timers {due_timers}"]
-    return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+    return Response(exposition(svc.store, svc.clock), content_type=CONTENT_TYPE)
 
 
 def register_static(app: Flask) -> None:

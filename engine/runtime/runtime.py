@@ -38,6 +38,11 @@ START_ENVELOPE = frozenset({"channel"})
 LADDER_VARIABLE = "mediation_ladder"
 
 
+# The process keys of the tasks completed in a session's transaction, in its info: whoever
+# counts completions (api.metrics) reads them once the transaction has committed.
+TASKS_COMPLETED = "jiahe.tasks_completed"
+
+
 class Runtime:
     def __init__(self, store: Store, *, clock: Clock | None = None, sandbox: Sandbox | None = None,
                  router: TaskRouter | None = None, calendar: WorkingCalendar | None = None,
@@ -161,6 +166,7 @@ class Runtime:
         change.note_handler(task_row)
         change.advance()
         change.save()
+        change.session.info.setdefault(TASKS_COMPLETED, []).append(change.row.process_key)
 
     def claim(self, task_id: str, *, actor: str) -> TaskView:
         with self.changing_task(task_id, actor) as (change, task_row):

@@ -228,6 +228,11 @@ def new_unit(env, target, user) -> dict:
                      "parent": UNITS[target.unit]["parent"]}}
 
 
+def metrics_token(env, target, user) -> dict:
+    env.app.config["METRICS_TOKEN"] = "matrix-metrics-token"
+    return {"headers": {"Authorization": "Bearer matrix-metrics-token"}}
+
+
 def same_name(env, target, user) -> dict:
     return {"json": {"name": UNITS[target.unit]["name"]}}  # a rename that changes nothing
 
@@ -249,9 +254,10 @@ ADMIN = Rule(gate=ADMINS, sees=ADMINS)
 ROWS = [
     # -- operations and the public: no token needed
     Row("GET", "/healthz", PUBLIC),
-    # Chosen rule (the issue; API.md lists it under Operations, no login): public, for scrapers.
-    # It counts instances and open/overdue tasks: keep it off the public network.
-    Row("GET", "/metrics", PUBLIC),
+    # Chosen rule (issue #15): not a login but the monitoring system's JIAHE_METRICS_TOKEN, which
+    # every caller here sends, so her own token plays no part (tests/api/test_metrics.py: 401
+    # without it or with a wrong one, 404 while none is set).
+    Row("GET", "/metrics", PUBLIC, send=metrics_token),
     Row("GET", "/api/openapi.json", PUBLIC),
     Row("GET", "/api/docs", PUBLIC),
     Row("GET", "/api/swagger-ui/{filename}", PUBLIC,

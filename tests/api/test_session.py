@@ -72,9 +72,11 @@ def test_openapi_and_docs_are_served(api):
     assert api.get("/api/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 
-def test_health_and_metrics(api):
+def test_health_needs_no_login_and_metrics_need_the_metrics_token(api):
+    api.app.config["METRICS_TOKEN"] = "scrape-secret"
     assert api.get("/healthz").get_json() == {"status": "ok"}
-    assert b"jiahe_open_tasks" in api.get("/metrics").data
+    assert api.get("/metrics").status_code == 401
+    assert b"jiahe_open_tasks" in api.client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}).data
 
 
 def test_engine_context_never_collides_with_the_error_shape(api):

@@ -4005,7 +4005,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format: instances by status, open tasks, overdue tasks, due timers. */
+        /**
+         * Prometheus metrics, for the monitoring system.
+         * @description Cases by status, open and overdue tasks, due timers and their lag, outbox depth, request
+         *     latency per endpoint, tasks completed, timers fired (api.metrics). Needs
+         *     `Authorization: Bearer <JIAHE_METRICS_TOKEN>`; 404 while that is unset.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4024,6 +4029,8 @@ export interface paths {
                         "text/plain": string;
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };

@@ -12,6 +12,7 @@ Paths are dotted, array items written `field[]`, as in engine.privacy.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -55,9 +56,18 @@ def split(data: dict, paths: Iterable[str]) -> tuple[dict, dict]:
     """(kept, personal): `data` without its personal values, and just those values in the same
     shape (array items keep their index: an item with nothing personal is {}). merge(kept,
     personal) gives `data` back."""
+    # Every event of every change is split: look only at paths into keys the data has.
+    relevant = [parts for parts in _path_parts(frozenset(paths)) if parts[0] in data]
+    if not relevant:
+        return data, {}
     kept, personal = copy.deepcopy(data), {}
-    moved = sum(_move(kept, personal, path.replace("[]", ".[]").split(".")) for path in sorted(paths))
+    moved = sum(_move(kept, personal, parts) for parts in relevant)
     return (kept, personal) if moved else (data, {})
+
+
+@functools.lru_cache(maxsize=256)
+def _path_parts(paths: frozenset[str]) -> tuple[list[str], ...]:
+    return tuple(path.replace("[]", ".[]").split(".") for path in sorted(paths))
 
 
 def _move(source: Any, target: dict | list, parts: list[str]) -> int:

@@ -24,7 +24,7 @@ from engine.definitions.parsing import FORM_UI_SCHEMA, ParsedProcess
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from engine.idempotency import Idempotency
 from engine.org import OrgChart
-from engine.privacy import masked, sensitive_paths_of_forms
+from engine.privacy import masked
 from engine.runtime.projections import task_properties
 from engine.store import task_queries as queries
 from engine.store.task_queries import SORTS, CaseFacts, TaskFilter
@@ -234,7 +234,7 @@ class TaskDesk:
             draft=Draft(draft.data, draft.saved_at) if draft is not None else None, comments=comments)
 
     def _visible_data(self, row, case: CaseFacts, parsed: ParsedProcess, data: dict) -> tuple[dict, list[str]]:
-        hidden, hits = masked(data, sensitive_paths_of_forms(parsed.forms.values()))
+        hidden, hits = masked(data, parsed.sensitive_paths)
         if self.access.reads_sensitive(row, case):
             record_clear_read(self.store, self.clock.now(), self.me, case.id, "task", hits)
             return data, []

@@ -12,6 +12,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.definitions.catalog import LaneRole, ProcessEntry, _process_entry
 from engine.personal_data import personal_paths_of_forms
+from engine.privacy import sensitive_paths_of_forms
 
 FORM_SCHEMA = "formJsonSchemaFilename"
 FORM_UI_SCHEMA = "formUiSchemaFilename"
@@ -40,6 +41,12 @@ class ParsedProcess:
 
     def form(self, name: str | None) -> Any:
         return self.forms.get(name) if name else None
+
+    @cached_property
+    def sensitive_paths(self) -> frozenset[str]:
+        """Where its forms mark x-sensitive fields (engine.privacy): masked on every task page,
+        so worked out once per parsed version."""
+        return frozenset(sensitive_paths_of_forms(self.forms.values()))
 
     @cached_property
     def personal_paths(self) -> frozenset[str]:

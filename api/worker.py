@@ -3,8 +3,10 @@
 processes for a region. Both may run at once: a due timer is claimed in the database and
 fires once whoever claims it.
 
-A pass that fails (the database restarting, say) is logged and tried again after a back-off
-that doubles up to a minute; only a signal stops a worker, after the pass it is in.
+A pass fires up to TIMERS_PER_PASS timers; one that stopped there, with timers perhaps still
+due, is followed at once by the next, otherwise the worker waits its interval. A pass that
+fails (the database restarting, say) is logged and tried again after a back-off that doubles
+up to a minute; only a signal stops a worker, after the pass it is in.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 EXTENSION = "jiahe_timer_worker"
 DEFAULT_INTERVAL = 5.0  # seconds; timers in the processes count in hours and days
 MAX_BACKOFF = 60.0
+TIMERS_PER_PASS = 1000
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Pass:
     fired: int
     delivered: int
     failed: bool
+    more: bool = False  # stopped at TIMERS_PER_PASS: timers may still be due, the next pass starts at once
 
 
 def start_worker_thread(app: Flask) -> threading.Thread:
@@ -73,7 +77,8 @@ def stop_worker_thread(app: Flask, timeout: float = 30.0) -> bool:
 
 def run_until_stopped(runtime, interval: float, stopping: threading.Event, *, actor: str = "worker",
                       report=None) -> None:
-    """Passes every `interval` seconds until `stopping` is set; `report(pass)` after each."""
+    """Passes every `interval` seconds (at once after a pass that left timers due) until
+    `stopping` is set; `report(pass)` after each."""
     log.info("timer worker started (every %.1f s)", interval)
     failures = 0
     # First pass at once: timers that fell due while the server was down fire on start.
@@ -82,7 +87,8 @@ def run_until_stopped(runtime, interval: float, stopping: threading.Event, *, ac
         failures = failures + 1 if done.failed else 0
         if report is not None:
             report(done)
-        stopping.wait(backoff(interval, failures))
+        if not done.more:
+            stopping.wait(backoff(interval, failures))
     log.info("timer worker stopped")
 
 
@@ -99,7 +105,7 @@ def one_pass(runtime, actor: str = "worker") -> Pass:
     """Fire due timers, deliver pending messages, then write the deadline reminders now due,
     send notifications out and anonymise cases past their 保管期限.
     Each part is guarded on its own, so a broken timer neither stops the others nor the worker."""
-    fired = _guarded("firing due timers", lambda: runtime.fire_due_timers(actor=actor))
+    fired = _guarded("firing due timers", lambda: runtime.fire_due_timers(actor=actor, limit=TIMERS_PER_PASS))
     delivered = _guarded("delivering messages", runtime.deliver_messages)
     # Deadline reminders fail on their own: a broken one holds up neither timers nor messages.
     _guarded("sending deadline reminders", lambda: send_deadline_reminders(runtime))
@@ -108,7 +114,8 @@ def one_pass(runtime, actor: str = "worker") -> Pass:
     metrics.count_timers_fired(fired or 0)
     if fired or delivered:
         log.info("timer worker: fired %d timer(s), delivered %d message(s)", fired or 0, delivered or 0)
-    return Pass(fired or 0, delivered or 0, fired is None or delivered is None)
+    failed = fired is None or delivered is None
+    return Pass(fired or 0, delivered or 0, failed, more=not failed and fired >= TIMERS_PER_PASS)
 
 
 def _deliver_outside(runtime) -> int:

@@ -291,7 +291,9 @@ class Runtime:
 
     # -- timers and messages -------------------------------------------------------------
     def fire_due_timers(self, *, actor: str = "timer", limit: int = 1000) -> int:
-        """Fire every due timer once; returns how many instances were advanced."""
+        """Fire the due timers, each once, a batch of instances per transaction, then deliver
+        the messages they threw; returns how many instances advanced. `limit` of them at
+        most: a pass that returns `limit` may have left timers due (engine.runtime.timers)."""
         from engine.runtime.timers import fire_due
 
         fired = fire_due(self, actor=actor, limit=limit)

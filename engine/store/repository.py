@@ -1,10 +1,10 @@
 """Queries and writes on one Session. The runtime composes these inside one transaction."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -141,19 +141,26 @@ def instance_by_business_key(session: Session, business_key: str) -> ProcessInst
     return session.scalars(select(ProcessInstance).where(ProcessInstance.business_key == business_key)).first()
 
 
-def claim_due_instance(session: Session, now: datetime, postgres: bool, skip: Iterable[str] = ()) -> str | None:
-    """Lock one running instance whose timer is due; other workers skip it (PostgreSQL).
+def claim_due_instances(session: Session, now: datetime, postgres: bool, *, limit: int,
+                        after: tuple[datetime, str] | None = None) -> list[Row]:
+    """Lock up to `limit` running instances whose timer is due, earliest first, and return
+    their rows: on PostgreSQL other workers skip them (FOR UPDATE SKIP LOCKED) and they are
+    the rows as locked; on SQLite the writer's BEGIN IMMEDIATE keeps everyone else out.
 
-    Strictly earlier than now: SpiffWorkflow fires a timer only once its time has passed."""
-    stmt = (select(ProcessInstance.id)
-            .where(ProcessInstance.status == "running", ProcessInstance.next_due_at < now)
-            .order_by(ProcessInstance.next_due_at).limit(1))
-    skip = list(skip)
-    if skip:
-        stmt = stmt.where(ProcessInstance.id.not_in(skip))
+    `after`: (next_due_at, id) of the last instance a pass claimed; only those after it in that
+    order are claimed, so a pass goes through the due instances once, whatever firing left on
+    them, without a list of what it has seen. Strictly earlier than now: SpiffWorkflow fires a
+    timer only once its time has passed."""
+    due, instance_id = _INSTANCE_TABLE.c.next_due_at, _INSTANCE_TABLE.c.id
+    running = _INSTANCE_TABLE.c.status == "running"
+    if not postgres:  # nearly every row is running: without this SQLite reads them all by the status index and sorts
+        running = func.likely(running)
+    stmt = select(_INSTANCE_TABLE).where(running, due < now).order_by(due, instance_id).limit(limit)
+    if after is not None:  # (due, id) > after, with a bound on the indexed column alone
+        stmt = stmt.where(due >= after[0], or_(due > after[0], instance_id > after[1]))
     if postgres:
         stmt = stmt.with_for_update(skip_locked=True)
-    return session.scalars(stmt).first()
+    return [from_values(_INSTANCE_TABLE, values) for values in session.execute(stmt)]
 
 
 def earliest_timer_due(session: Session) -> datetime | None:

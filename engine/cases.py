@@ -45,7 +45,7 @@ from engine.store.case_queries import CaseFilter, CaseRow
 INTAKE_ROLES = frozenset({"intake_clerk", "grid_worker", "supervisor", "rights_officer", "admin"})
 # Designers shape processes and never handle cases, so they have no need to know who is in one.
 CASE_ROLES = frozenset(ROLES) - {"process_designer"}
-STATUSES = ("running", "suspended", "incident", "completed", "terminated")
+STATUSES = queries.STATUSES
 
 # Where a supervisor may push a case up one level: the open mediation steps whose failure
 # the process itself routes to the next level (DOMAIN.md, tiered handling). Level 3 is not
@@ -127,8 +127,10 @@ class CaseService:
         return registrable_processes(self.runtime)
 
     # -- reading -----------------------------------------------------------------------------
-    def search(self, who: Principal, *, org_unit: str | None = None, **criteria) -> tuple[list[CaseRow], int]:
-        """A page of the cases she sees, and how many match; criteria as in CaseFilter."""
+    def search(self, who: Principal, *, org_unit: str | None = None, **criteria) -> tuple[list[CaseRow], int, bool]:
+        """A page of the cases she sees, how many match and whether more match than that;
+        criteria as in CaseFilter. The count stops at queries.count_limit (1,000 past the
+        page's first case): past it, the total is that limit and capped."""
         units = self._visible_units(who)
         if org_unit is not None:
             if org_unit not in units:
@@ -136,7 +138,9 @@ class CaseService:
             units &= {u.id for u in self._chart().descendants(org_unit)}
         search = CaseFilter(units=frozenset(units), now=self.clock.now(), **criteria)
         with self.store.read() as session:
-            return queries.search(session, search)
+            rows, total = queries.search(session, search)
+        limit = queries.count_limit(search.page, search.per_page)
+        return rows, min(total, limit), total > limit
 
     def detail(self, who: Principal, case_id: str, *, created: bool = True) -> CaseDetail:
         facts = self._visible_case(who, case_id)

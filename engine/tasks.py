@@ -69,6 +69,7 @@ class TaskPage:
     total: int
     page: int
     per_page: int
+    total_capped: bool = False  # the list holds more than `total` tasks: counting stopped there
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,8 @@ class TaskDesk:
         with self.store.read() as session:
             rows, total = queries.task_page(session, where, sort=sort, page=query.page, per_page=query.per_page)
             items = self._named(session, [task_item(row, row, self.clock.now()) for row in rows])
-        return TaskPage(items, total, query.page, query.per_page)
+        limit = queries.count_limit(query.page, query.per_page)
+        return TaskPage(items, min(total, limit), query.page, query.per_page, total_capped=total > limit)
 
     @staticmethod
     def _named(session, items: list[TaskItem], processes: dict[str, str] | None = None) -> list[TaskItem]:

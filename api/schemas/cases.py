@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from webargs.fields import DelimitedList
 
-from api.schemas.common import PageArgs
+from api.schemas.common import CountedPageOut, PageArgs
 from engine.cases import STATUSES
 from engine.store.case_queries import RISK_ORDER, SORTS
 
@@ -137,11 +137,8 @@ class CaseItemOut(Schema):
         return text[: self.SUMMARY_CHARS - 1] + "…"
 
 
-class CasePageOut(Schema):
+class CasePageOut(CountedPageOut):
     items = fields.List(fields.Nested(CaseItemOut))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class CaseLinkOut(Schema):

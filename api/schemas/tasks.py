@@ -6,7 +6,7 @@ from dataclasses import fields as dataclass_fields
 from marshmallow import Schema, fields, pre_dump, pre_load, validate
 from webargs.fields import DelimitedList
 
-from api.schemas.common import PageArgs
+from api.schemas.common import CountedPageOut, PageArgs
 from engine.store.case_queries import RISK_ORDER
 from engine.tasks import SCOPES, SORTS
 
@@ -54,11 +54,8 @@ class TaskItemOut(Schema):
     ended_by_name = fields.String(allow_none=True)
 
 
-class TaskPageOut(Schema):
+class TaskPageOut(CountedPageOut):
     items = fields.List(fields.Nested(TaskItemOut))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 def _plain_fields(schema: Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -82,8 +79,8 @@ def dump_task_page(page) -> dict:
     """TaskPageOut().dump(page) without marshmallow's per-field machinery (a page has ~360
     values, which cost the schema a tenth of the request). The schema still documents the
     response; tests check that both give the same."""
-    return {"items": [_dump_item(item) for item in page.items], "total": page.total, "page": page.page,
-            "per_page": page.per_page}
+    return {"items": [_dump_item(item) for item in page.items], "total": page.total,
+            "total_capped": page.total_capped, "page": page.page, "per_page": page.per_page}
 
 
 def _dump_item(item) -> dict:

@@ -131,8 +131,8 @@ def _limit(scope: str, per_hour: int, what: str) -> None:
 def list_cases(args):
     """Cases in the caller's jurisdiction. Filters combine; status, process, risk and channel
     take comma-separated lists; q searches case numbers and summaries."""
-    items, total = cases().search(current_principal(), **args)
-    return page_of(items, total, args["page"], args["per_page"])
+    items, total, capped = cases().search(current_principal(), **args)
+    return page_of(items, total, args["page"], args["per_page"], capped=capped)
 
 
 @blp.route("/cases/<case_id>")

@@ -2,28 +2,72 @@
 
 Lists read the case facts projected onto the instance row and the human-task projection;
 none of this loads or deserializes a workflow (not even the serialized column).
+
+A list page is one SELECT, read on the driver (engine.store.rows.fetch) as task lists are
+(engine.store.task_queries): the page's cases with their facts, and the list's total as a
+scalar subquery. A page is merged from heads, each read straight off an index, so that it
+costs about heads x per_page index entries, not a sort of every case she sees: newest first,
+the first page x per_page cases of every org unit and status she sees, along
+ix_process_instance_listed (org unit, status, created, case number, id, then the columns the
+filters test, so that filters are tested on the index); by risk, of every org unit and colour,
+along ix_process_instance_by_risk; by due time, the cases with a ready task due, read from the
+ready tasks soonest first (ix_human_task_due), then those without one, newest first. A list
+whose heads would be more than MAX_HEADS sorts every case that matches. Filters are tested on
+the rows a head reads, so a rare one (a text search, the overdue cases among the many young
+ones) reads further. The total is counted only up to TOTAL_CAP cases past the page's first
+(count_limit), so that it too costs the same with a thousand cases or a million; the caller
+reports a total beyond the limit as the limit, capped. A statement is built and compiled once
+per shape of filter and page, with every value a named parameter.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from engine.store import repository as repo
+from engine.store import rows as driver
 from engine.store.models import CommitmentRecord, HumanTask, ProcessInstance, PublicReceipt
 
 # Worst first: the order supervisors triage in (DOMAIN.md, risk screening).
 RISK_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "green": 4}
 SORTS = ("created_at", "due_at", "risk")
+# Every status the runtime gives a case. A newest-first list without a status filter reads one
+# head per org unit and each of these, and one for any other status (empty unless one is added).
+STATUSES = ("running", "suspended", "incident", "completed", "terminated")
+# A list with more heads than this sorts its cases in one piece (SQLite allows 500 terms in a
+# compound SELECT).
+MAX_HEADS = 200
+# How far past a page's first case a list's total is counted (count_limit).
+TOTAL_CAP = 1000
 
 _FACTS = (ProcessInstance.id, ProcessInstance.case_no, ProcessInstance.process_key, ProcessInstance.version_id,
           ProcessInstance.status, ProcessInstance.org_unit, ProcessInstance.channel, ProcessInstance.dispute_type,
           ProcessInstance.risk_colour, ProcessInstance.level, ProcessInstance.outcome, ProcessInstance.summary,
           ProcessInstance.created_at, ProcessInstance.updated_at, ProcessInstance.ended_at,
           ProcessInstance.next_due_at, ProcessInstance.row_version)
+_FACT_NAMES = tuple(column.key for column in _FACTS)
+_CASE = ProcessInstance.__table__.c
+_TASK = HumanTask.__table__.c
 
 
 @dataclass(frozen=True)
@@ -72,51 +116,338 @@ class CaseFilter:
 
 # -- lists ----------------------------------------------------------------------------------
 
+def count_limit(page: int, per_page: int) -> int:
+    """How many cases a page's total is counted up to: TOTAL_CAP past the page's first case."""
+    return (page - 1) * per_page + TOTAL_CAP
+
+
 def search(session: Session, f: CaseFilter) -> tuple[list[CaseRow], int]:
-    conditions = _conditions(f)
-    total = session.scalar(select(func.count()).select_from(ProcessInstance).where(*conditions))
-    stmt = (select(*_FACTS).where(*conditions).order_by(*_order(f))
-            .offset((f.page - 1) * f.per_page).limit(f.per_page))
-    rows = session.execute(stmt).all()
-    stats = task_stats(session, [r.id for r in rows], f.now)
-    return [_case_row(r, stats.get(r.id)) for r in rows], total or 0
+    """A page of cases and the total: exact up to count_limit(page, per_page), and above it
+    when more cases match (not how many more)."""
+    shape, params = _shape_of(f)
+    if not shape.units:
+        return [], 0
+    if shape.q:
+        keys = _text_matches_of(session, params["q"])
+        if len(keys) <= TOTAL_CAP:
+            return _among(session, shape, params, keys, f.now)
+    found = driver.fetch(session, _page_statement(shape), params)
+    if found:
+        total = found[0][-1]
+    elif f.page == 1:
+        return [], 0
+    else:
+        total = driver.fetch(session, _count_statement(shape), params)[0][0]
+    return _with_stats(session, [values[:-1] for values in found], f.now), total
 
 
-def _conditions(f: CaseFilter) -> list:
-    conditions = [ProcessInstance.org_unit.in_(sorted(f.units))]
-    for column, wanted in ((ProcessInstance.status, f.statuses), (ProcessInstance.process_key, f.processes),
-                           (ProcessInstance.risk_colour, f.risks), (ProcessInstance.channel, f.channels)):
-        if wanted:
-            conditions.append(column.in_(wanted))
-    if f.overdue is not None:
-        conditions.append(_has_overdue_task(f.now) if f.overdue else ~_has_overdue_task(f.now))
+def _with_stats(session: Session, found: list, now: datetime) -> list[CaseRow]:
+    stats = task_stats(session, [values[0] for values in found], now)
+    return [_case_row(dict(zip(_FACT_NAMES, values, strict=True)), stats.get(values[0])) for values in found]
+
+
+def _among(session: Session, shape: _Shape, params: dict, keys: list, now: datetime) -> tuple[list[CaseRow], int]:
+    """A text search that few cases match: those of them the list holds, sorted, and the
+    exact total; then the page's facts."""
+    others = _conditions(replace(shape, q=False))
+    ids = session.scalars(select(_CASE.id).where(_RowKey().in_(keys), *others).order_by(*_order(shape.sort)),
+                          params).all()
+    on_page = ids[(shape.page - 1) * shape.per_page:shape.page * shape.per_page]
+    found = {values[0]: tuple(values) for values in session.execute(select(*_FACTS).where(_CASE.id.in_(on_page)))}
+    return _with_stats(session, [found[case_id] for case_id in on_page], now), len(ids)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list has and how many values each takes, its sort and page, but not the
+    values: the statements are built and compiled once per shape."""
+
+    units: int
+    statuses: int = 0
+    processes: int = 0
+    risks: int = 0
+    channels: int = 0
+    overdue: bool | None = None
+    q: bool = False
+    sort: str = "created_at"
+    page: int = 1
+    per_page: int = 20
+
+    def heads(self, i: int) -> list[tuple]:
+        """A merged list's heads in its i-th org unit, each as (condition, rank). Newest first:
+        one per status asked for, else one per known status and one for any other. By risk: one
+        per colour of RISK_ORDER, one for none and one for any other colour, ranked as _order
+        ranks them."""
+        unit = _CASE.org_unit == bindparam(f"unit_{i}")
+        if self.sort == "risk":
+            colour = _CASE.risk_colour
+            known = [(and_(unit, colour == literal_column(f"'{name}'")), rank) for name, rank in RISK_ORDER.items()]
+            last = len(RISK_ORDER)
+            return [*known, (and_(unit, colour.is_(None)), last), (_other_than(unit, colour, tuple(RISK_ORDER)), last)]
+        if self.statuses:
+            return [(and_(unit, _CASE.status == bindparam(f"status_{j}")), 0) for j in range(self.statuses)]
+        known = [(and_(unit, _CASE.status == literal_column(f"'{status}'")), 0) for status in STATUSES]
+        return [*known, (_other_than(unit, _CASE.status, STATUSES), 0)]
+
+    @property
+    def merged(self) -> bool:
+        per_unit = len(RISK_ORDER) + 2 if self.sort == "risk" else self.statuses or len(STATUSES) + 1
+        return self.units * per_unit <= MAX_HEADS
+
+
+def _shape_of(f: CaseFilter) -> tuple[_Shape, dict]:
+    params: dict = {"now": f.now} if f.overdue is not None else {}
+    lists = {"unit": sorted(f.units), "status": sorted(set(f.statuses)), "process": sorted(set(f.processes)),
+             "risk": sorted(set(f.risks)), "channel": sorted(set(f.channels))}
+    for name, values in lists.items():
+        params |= {f"{name}_{j}": value for j, value in enumerate(values)}
     if f.q:
-        pattern = f"%{_escape_like(f.q.strip())}%"
-        conditions.append(or_(ProcessInstance.case_no.ilike(pattern, escape="\\"),
-                              ProcessInstance.summary.ilike(pattern, escape="\\")))
+        params["q"] = f"%{_escape_like(f.q.strip())}%"
+    shape = _Shape(units=len(lists["unit"]), statuses=len(lists["status"]), processes=len(lists["process"]),
+                   risks=len(lists["risk"]), channels=len(lists["channel"]), overdue=f.overdue, q=bool(f.q),
+                   sort=f.sort if f.sort in SORTS else "created_at", page=f.page, per_page=f.per_page)
+    return shape, params
+
+
+def _conditions(shape: _Shape, *, heads: bool = False) -> list:
+    """The list's conditions; with heads=True, those a head adds to its own (org unit, and
+    status or colour)."""
+    status = _Unindexed(_CASE.status) if heads and shape.sort == "risk" else _CASE.status
+    conditions = [] if heads else [*_in(_CASE.org_unit, "unit", shape.units)]
+    conditions += [] if heads and shape.sort != "risk" else [*_in(status, "status", shape.statuses)]
+    conditions += [*_in(_Unindexed(_CASE.process_key), "process", shape.processes),
+                   *_in(_Unindexed(_CASE.risk_colour), "risk", shape.risks),
+                   *_in(_Unindexed(_CASE.channel), "channel", shape.channels)]
+    if shape.overdue is not None:
+        conditions.append(_has_overdue_task() if shape.overdue else ~_has_overdue_task())
+    if shape.q:
+        conditions.append(_text_matches())
     return conditions
 
 
-def _has_overdue_task(now: datetime):
+def _text_matches():
+    """The case number or the summary holds the search text (:q, a LIKE pattern), in any case."""
+    pattern = bindparam("q", type_=_CASE.summary.type)
+    return or_(_Insensitive(_CASE.case_no, pattern), _Insensitive(_CASE.summary, pattern))
+
+
+class _Insensitive(FunctionElement):
+    """column ILIKE pattern. On SQLite, LIKE as it is: it ignores the case of ASCII letters as
+    ILIKE's lower() LIKE lower() would (neither folds other letters), without two function
+    calls per row of a scan."""
+
+    inherit_cache = True
+    type = Boolean()
+
+
+@compiles(_Insensitive)
+def _ilike(element, compiler, **kw):
+    column, pattern = element.clauses
+    return compiler.process(column.ilike(pattern, escape="\\"), **kw)
+
+
+@compiles(_Insensitive, "sqlite")
+def _like(element, compiler, **kw):
+    column, pattern = element.clauses
+    return compiler.process(column.like(pattern, escape="\\"), **kw)
+
+
+def _text_matches_of(session: Session, pattern: str) -> list:
+    """The cases that match the search text, as _RowKey, if at most TOTAL_CAP do (else one
+    more): a list is then read from them (_among); else newest first like any list, testing
+    the text on each case a head reads, as enough of them match. PostgreSQL plans this for the
+    text at hand, never with a prepared statement's generic plan: the trigram index
+    (ix_process_instance_text) for a rare text, a scan that stops early for a common one;
+    SQLite scans ix_process_instance_text instead of the table, whose rows carry the
+    serialized workflows."""
+    connection = session.connection()
+    sql, positional = _text_matches_sql(connection.dialect, TOTAL_CAP)
+    cursor = connection.connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            cursor.execute(sql, {"q": pattern}, prepare=False)
+        else:
+            cursor.execute(sql, (pattern,) * positional if positional else {"q": pattern})
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+@functools.lru_cache(maxsize=4)
+def _text_matches_sql(dialect, cap: int) -> tuple[str, int]:
+    """The SQL of the first cap + 1 cases that match :q, and how many positional parameters
+    it takes (0: named ones)."""
+    compiled = (select(_RowKey()).select_from(ProcessInstance.__table__).where(_text_matches())
+                .limit(_number(cap + 1)).offset(_number(0)).compile(dialect=dialect))
+    return compiled.string, len(compiled.positiontup or ()) if compiled.positional else 0
+
+
+class _RowKey(FunctionElement):
+    """A case row's key for a text search: the id; SQLite's rowid, which its entries in
+    ix_process_instance_text hold (the id would have it read the table)."""
+
+    inherit_cache = True
+    type = String()
+
+
+@compiles(_RowKey)
+def _the_id(element, compiler, **kw):
+    return compiler.process(_CASE.id, **kw)
+
+
+@compiles(_RowKey, "sqlite")
+def _the_rowid(element, compiler, **kw):
+    return "process_instance.rowid"
+
+
+def _in(column, name: str, n: int) -> list:
+    """column IN (:name_0, ...): a filter of n values; none when n is 0 (no filter)."""
+    return [column.in_([bindparam(f"{name}_{j}") for j in range(n)])] if n else []
+
+
+class _Unindexed(FunctionElement):
+    """A column that SQLite is not to look up in its own index (SQLite's unary +): it tests a
+    list's filters on ix_process_instance_listed, as PostgreSQL does, instead of reading every
+    case of one colour, process or channel from their single-column indexes and sorting them."""
+
+    inherit_cache = True
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _as_is(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unary_plus(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+def _other_than(unit, column, values: tuple[str, ...]):
+    """In the unit, column is none of `values`: as ranges between them, each with the unit, so
+    that both databases read each range from the index (and nothing where no other value is
+    stored); NOT IN would read every entry of the unit."""
+    known = [literal_column(f"'{value}'") for value in sorted(values)]
+    gaps = [and_(column > low, column < high) for low, high in zip(known, known[1:], strict=False)]
+    return or_(*(and_(unit, arm) for arm in (column < known[0], *gaps, column > known[-1])))
+
+
+def _has_overdue_task():
     # Only ready tasks run late: a suspended case's clock is stopped by the supervisor.
-    return exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.state == "ready",
-                          HumanTask.due_at < now)
+    return _has_ready_task(_TASK.due_at < bindparam("now"))
+
+
+def _has_ready_task(condition):
+    return exists().where(_TASK.instance_id == _CASE.id, _TASK.state == literal_column("'ready'"), condition)
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _order(f: CaseFilter) -> list:
-    # Case numbers rise with registration: they order cases registered in the same instant.
-    newest = [ProcessInstance.created_at.desc(), ProcessInstance.case_no.desc(), ProcessInstance.id]
-    if f.sort == "due_at":
-        earliest = (select(func.min(HumanTask.due_at))
-                    .where(HumanTask.instance_id == ProcessInstance.id, HumanTask.state == "ready")
-                    .correlate(ProcessInstance).scalar_subquery())
+@functools.lru_cache(maxsize=256)
+def _count_statement(shape: _Shape):
+    return select(_total(shape))
+
+
+def _total(shape: _Shape):
+    """How many cases match, counted to one past count_limit: COUNT(*) over a LIMIT, so it
+    stops reading there."""
+    first = (select(literal_column("1")).select_from(ProcessInstance.__table__).where(*_conditions(shape))
+             .limit(_number(count_limit(shape.page, shape.per_page) + 1)).offset(_number(0)).subquery())
+    return select(func.count()).select_from(first).scalar_subquery()
+
+
+@functools.lru_cache(maxsize=256)
+def _page_statement(shape: _Shape):
+    total = _total(shape).label("total")
+    offset = _number((shape.page - 1) * shape.per_page)
+    if not shape.merged:
+        return (select(*_FACTS, total).where(*_conditions(shape)).order_by(*_order(shape.sort))
+                .limit(_number(shape.per_page)).offset(offset))
+    merged = _soonest_due(shape) if shape.sort == "due_at" else _merged_heads(shape)
+    on_page = (select(merged).order_by(*_merged_order(shape, merged.c))
+               .limit(_number(shape.per_page)).offset(offset).subquery())
+    return (select(*_FACTS, total).join_from(on_page, ProcessInstance, ProcessInstance.id == on_page.c.id)
+            .order_by(*_merged_order(shape, on_page.c)))
+
+
+def _merged_order(shape: _Shape, columns) -> list:
+    first = columns.due.asc().nulls_last() if shape.sort == "due_at" else columns.rank
+    return [first, *_newest(columns)]
+
+
+def _soonest_due(shape: _Shape):
+    """By due time: the first page x per_page cases with a ready task due, soonest first, read
+    from the ready tasks along ix_human_task_due, each case at its earliest (no ready task of
+    the case is due before it, or at the same time with a smaller id); then as many of the
+    cases without one, newest first (merged heads): their due time is null, so they come last."""
+    task, earlier = HumanTask.__table__.alias("task"), HumanTask.__table__.alias("earlier")
+    ready = literal_column("'ready'")
+    first_due = ~exists().where(earlier.c.instance_id == task.c.instance_id, earlier.c.state == ready,
+                                or_(earlier.c.due_at < task.c.due_at,
+                                    and_(earlier.c.due_at == task.c.due_at, earlier.c.id < task.c.id)))
+    k = _number(shape.page * shape.per_page)
+    due = (select(_CASE.id, _CASE.created_at, _CASE.case_no, task.c.due_at.label("due"))
+           .join_from(task, ProcessInstance.__table__, _CASE.id == task.c.instance_id)
+           .where(task.c.state == ready, task.c.due_at.is_not(None), first_due, *_conditions(shape))
+           .order_by(task.c.due_at, *_newest(_CASE)).limit(k).offset(_number(0)).subquery())
+    undue = _merged_heads(shape)
+    return union_all(select(due), select(undue.c.id, undue.c.created_at, undue.c.case_no,
+                                         undue.c.rank.label("due"))).subquery()
+
+
+@functools.lru_cache(maxsize=256)
+def _merged_heads(shape: _Shape):
+    """The first page x per_page cases, newest first, of each head of each org unit, each with
+    its head's rank: read along ix_process_instance_listed (org unit, status) or
+    ix_process_instance_by_risk (org unit, colour)."""
+    others = _conditions(shape, heads=True)
+    if shape.sort == "due_at":
+        others.append(~_has_ready_task(_TASK.due_at.is_not(None)))
+    heads = [select(_CASE.id, _CASE.created_at, _CASE.case_no, _rank(shape, rank))
+             .where(head, *others).order_by(*_newest(_CASE))
+             .limit(_number(shape.page * shape.per_page)).offset(_number(0)).subquery()
+             for i in range(shape.units) for head, rank in shape.heads(i)]
+    return union_all(*[select(head) for head in heads]).subquery() if len(heads) > 1 else heads[0]
+
+
+def _rank(shape: _Shape, rank: int):
+    """A head's rank; by due time, its cases' due time: none."""
+    if shape.sort == "due_at":
+        return null().cast(_TASK.due_at.type).label("rank")
+    return literal_column(str(rank)).label("rank")
+
+
+def _number(value: int):
+    """An integer written into the SQL, as task lists do: PostgreSQL keeps the generic plan
+    of the statement psycopg prepares."""
+    return literal_column(str(int(value)))
+
+
+def _newest(columns) -> list:
+    """Newest first. Case numbers rise with registration: they order cases registered in the
+    same instant; every case has its own (the id only orders rows without one), and the id is
+    taken the same way round as they are, so that a head is read straight off its index,
+    backwards, and a merge takes from each head only what the page needs."""
+    return [columns.created_at.desc(), columns.case_no.desc(), columns.id.desc()]
+
+
+def _order(sort: str) -> list:
+    newest = _newest(_CASE)
+    if sort == "due_at":
+        earliest = (select(func.min(_TASK.due_at))
+                    .where(_TASK.instance_id == _CASE.id, _TASK.state == literal_column("'ready'"))
+                    .correlate(ProcessInstance.__table__).scalar_subquery())
         return [earliest.asc().nulls_last(), *newest]
-    if f.sort == "risk":
-        return [case(RISK_ORDER, value=ProcessInstance.risk_colour, else_=len(RISK_ORDER)), *newest]
+    if sort == "risk":
+        ranks = [(_CASE.risk_colour == literal_column(f"'{colour}'"), literal_column(str(rank)))
+                 for colour, rank in RISK_ORDER.items()]
+        return [case(*ranks, else_=literal_column(str(len(RISK_ORDER)))), *newest]
     return newest
 
 
@@ -143,9 +474,9 @@ def _aware(value):
     return value
 
 
-def _case_row(row, stats: tuple | None) -> CaseRow:
+def _case_row(facts: dict, stats: tuple | None) -> CaseRow:
     open_tasks, due_at, overdue = stats or (0, None, False)
-    return CaseRow(**row._asdict(), open_tasks=open_tasks, due_at=due_at, overdue=overdue)
+    return CaseRow(**facts, open_tasks=open_tasks, due_at=due_at, overdue=overdue)
 
 
 # -- one case ---------------------------------------------------------------------------------
@@ -154,7 +485,7 @@ def case_row(session: Session, case_id: str, now: datetime) -> CaseRow | None:
     row = session.execute(select(*_FACTS).where(ProcessInstance.id == case_id)).first()
     if row is None:
         return None
-    return _case_row(row, task_stats(session, [case_id], now).get(case_id))
+    return _case_row(row._asdict(), task_stats(session, [case_id], now).get(case_id))
 
 
 def first_commitments(session: Session, case_id: str) -> dict[str, datetime]:

@@ -60,9 +60,26 @@ class ProcessVersion(Base):
     deployed_by: Mapped[str] = mapped_column(String(100), default="system")
 
 
+# Indexes the migrations create where the database allows, and so not in the models: case
+# search (q) by case number and summary, ix_process_instance_text, is pg_trgm's GIN index of
+# their trigrams on PostgreSQL where the extension is installed or this user may create it
+# (migration 0017), a plain index on SQLite, scanned instead of the table. Schema comparisons
+# leave these out (migrations/env.py).
+OPTIONAL_INDEXES = frozenset({"ix_process_instance_text"})
+
+
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
-    __table_args__ = (UniqueConstraint("case_no", name="uq_process_instance_case_no"),)
+    __table_args__ = (
+        UniqueConstraint("case_no", name="uq_process_instance_case_no"),
+        # case lists (engine.store.case_queries), read newest first per org unit and status; then
+        # the id and the columns filters test, so that a list is read and counted on it alone
+        Index("ix_process_instance_listed", "org_unit", "status", "created_at", "case_no", "id", "risk_colour",
+              "process_key", "channel"),
+        # the same for case lists by risk: newest first per org unit and colour
+        Index("ix_process_instance_by_risk", "org_unit", "risk_colour", "created_at", "case_no", "id", "status",
+              "process_key", "channel"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     process_key: Mapped[str] = mapped_column(String(100), index=True)
@@ -123,6 +140,11 @@ class HumanTask(Base):
         # total, which PostgreSQL counts about twice as fast
         Index("ix_human_task_done", "state", "ended_by", "ended_at"),
         Index("ix_human_task_ended_by", "state", "ended_by"),
+        # a case's open tasks: whether one is overdue (case lists' overdue filter), the figures
+        # a case list shows of each case on its page
+        Index("ix_human_task_of_case", "instance_id", "state", "due_at", "id"),
+        # case lists by due time: ready tasks, soonest first, and their cases
+        Index("ix_human_task_due", "state", "due_at", "instance_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

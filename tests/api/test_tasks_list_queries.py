@@ -133,7 +133,8 @@ def test_a_user_without_memberships_is_logged_in_and_offered_nothing(api):
     me = api.get("/api/v1/me", "newcomer").get_json()
     assert me["username"] == "newcomer" and me["memberships"] == []
     for scope in ("group", "mine", "done", "supervised"):
-        assert listed(api, "newcomer", scope=scope) == {"items": [], "total": 0, "page": 1, "per_page": 20}
+        assert listed(api, "newcomer", scope=scope) == {"items": [], "total": 0, "total_capped": False,
+                                                         "page": 1, "per_page": 20}
 
 
 @pytest.mark.parametrize("sort", SORTS)

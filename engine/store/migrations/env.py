@@ -1,7 +1,7 @@
 from alembic import context
 
 import engine.store.org_models  # noqa: F401  (its tables belong in the metadata)
-from engine.store.models import Base
+from engine.store.models import OPTIONAL_INDEXES, Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +21,7 @@ def run_migrations_online() -> None:
                 connection=connection,
                 target_metadata=target_metadata,
                 render_as_batch=sqlite,
+                include_object=modelled,
             )
             with context.begin_transaction():
                 context.run_migrations()
@@ -30,6 +31,11 @@ def run_migrations_online() -> None:
         finally:
             if sqlite:
                 _foreign_keys(connection, "ON")
+
+
+def modelled(obj, name, type_, reflected, compare_to) -> bool:
+    """Whether a schema comparison takes in this object: not the optional indexes."""
+    return not (type_ == "index" and name in OPTIONAL_INDEXES)
 
 
 def _foreign_keys(connection, state: str) -> None:

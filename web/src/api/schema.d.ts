@@ -4220,7 +4220,10 @@ export interface components {
             items: components["schemas"]["CaseItemOut"][];
             page: number;
             per_page: number;
+            /** @description how many items the list holds, counted up to 1,000 past the page's first item ((page - 1) x per_page + 1000): when it holds more, total is that limit and total_capped is true (show it as e.g. 1000+) */
             total: number;
+            /** @description true when the list holds more items than total (counting stopped there) */
+            total_capped: boolean;
         };
         CaseRetentionOut: {
             /** Format: date-time */
@@ -5191,7 +5194,10 @@ export interface components {
             items: components["schemas"]["TaskItemOut"][];
             page: number;
             per_page: number;
+            /** @description how many items the list holds, counted up to 1,000 past the page's first item ((page - 1) x per_page + 1000): when it holds more, total is that limit and total_capped is true (show it as e.g. 1000+) */
             total: number;
+            /** @description true when the list holds more items than total (counting stopped there) */
+            total_capped: boolean;
         };
         TimelineOut: {
             items: components["schemas"]["EventOut"][];

@@ -79,7 +79,7 @@ function CaseListBody({ params, onPage }: { params: CaseSearch; onPage: (page: n
           perPage={params.perPage}
           total={page.total}
           narrow={narrow}
-          totalText={(total) => t('cases.total', { count: total })}
+          totalText={(total) => t(page.total_capped ? 'cases.totalCapped' : 'cases.total', { count: total })}
           onChange={onPage}
         />
       )}

@@ -87,7 +87,7 @@ function TaskListBody({ params, onPage }: { params: TaskListParams; onPage: (pag
           perPage={params.perPage}
           total={page.total}
           narrow={narrow}
-          totalText={(total) => t('tasks.total', { count: total })}
+          totalText={(total) => t(page.total_capped ? 'tasks.totalCapped' : 'tasks.total', { count: total })}
           onChange={onPage}
         />
       )}

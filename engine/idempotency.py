@@ -43,5 +43,13 @@ class Idempotency:
                 zh="此幂等键已用于另一项不同的提交，请使用新的键")
         return found
 
+    def claim(self, session, *, instance_id: str, task_id: str | None, now):
+        """remember() before the change, which the change's transaction undoes if it fails:
+        what the same key did before (None the first time, and then this request is
+        remembered), refused as earlier() refuses; one statement for a new key."""
+        if store.claim(session, self.key, self.fingerprint, instance_id=instance_id, task_id=task_id, now=now):
+            return None
+        return self.earlier(session)
+
     def remember(self, session, *, instance_id: str, task_id: str | None, now) -> None:
         store.remember(session, self.key, self.fingerprint, instance_id=instance_id, task_id=task_id, now=now)

@@ -224,7 +224,7 @@ class TaskDesk:
             parsed = self.runtime.parsed_by_id(session, case.version_id)
             draft = queries.draft_of(session, task_id, self.me) if row.state == "ready" else None
             comments = [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
-            item = self._named(session, [task_item(row, case, self.clock.now())])[0]
+            item = self._named(session, [task_item(row, case, self.clock.now())], {row.process_key: parsed.name})[0]
             data = json_safe(self.runtime.task_data_in(session, row.instance_id, task_id))
         data, hidden = self._visible_data(row, case, parsed, data)
         instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data,
@@ -322,11 +322,11 @@ class TaskDesk:
         idempotency = Idempotency.of("complete", self.me, idempotency_key, {"task": task_id, "data": data or {}})
         try:
             with self._changing(task_id) as (change, task_row):
-                if idempotency is not None and idempotency.earlier(change.session) is not None:
+                if idempotency is not None and idempotency.claim(
+                        change.session, instance_id=change.row.id, task_id=task_id, now=change.now) is not None:
                     return self._completion_of(change)  # the first attempt went through
                 self._check_works_on(task_row)
-                self.runtime.complete_in(change, task_row, data, expected_row_version=row_version,
-                                         idempotency=idempotency)
+                self.runtime.complete_in(change, task_row, data, expected_row_version=row_version)
                 queries.delete_drafts(change.session, task_id)
                 completion = self._completion_of(change)
         except Conflict:

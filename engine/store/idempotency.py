@@ -1,10 +1,13 @@
 """Requests sent with an Idempotency-Key (see models.IdempotentRequest)."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.store import rows
 from engine.store.models import IdempotentRequest
 
 
@@ -19,3 +22,19 @@ def remember(session: Session, key: str, fingerprint: str, *, instance_id: str, 
 
 def recall(session: Session, key: str) -> IdempotentRequest | None:
     return session.get(IdempotentRequest, key)
+
+
+def claim(session: Session, key: str, fingerprint: str, *, instance_id: str, task_id: str | None,
+          now: datetime) -> bool:
+    """remember() in one statement that also says whether the key is new: False when a request
+    with this key is already stored (committed, or waited for until it is), which recall() then
+    reads. Inside the change's transaction, as remember()."""
+    values = {"key": key, "fingerprint": fingerprint, "instance_id": instance_id, "task_id": task_id,
+              "created_at": now}
+    return rows.run_statement(session, _insert_unless_stored(session.get_bind().dialect.name), [values]) == 1
+
+
+@functools.cache
+def _insert_unless_stored(dialect: str):
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(IdempotentRequest.__table__).on_conflict_do_nothing(index_elements=["key"])

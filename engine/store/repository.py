@@ -23,7 +23,7 @@ from engine.store.models import (
     ProcessInstance,
     ProcessVersion,
 )
-from engine.store.rows import Row, fetch, from_values, run_statement
+from engine.store.rows import Row, fetch, from_values, insert_many, run_statement
 
 OPEN_TASK_STATES = ("ready", "suspended", "error")
 
@@ -36,7 +36,7 @@ _TASKS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("instanc
 _OPEN_TASKS_OF = _TASKS_OF.where(HumanTask.state.in_(OPEN_TASK_STATES))
 _OPEN_INCIDENTS = select(Incident).where(Incident.instance_id == bindparam("instance_id"),
                                          Incident.resolved_at.is_(None))
-_INSERT_EVENTS = AuditEvent.__table__.insert()
+_EVENTS = AuditEvent.__table__
 
 _TASK_TABLE, _INSTANCE_TABLE = HumanTask.__table__, ProcessInstance.__table__
 _INSTANCE_ROW = select(_INSTANCE_TABLE).where(_INSTANCE_TABLE.c.id == bindparam("instance_id"))
@@ -294,7 +294,7 @@ def audit_key(session: Session) -> bytes:
 
 def _insert_events(session: Session, rows: list[dict]) -> None:
     # Straight to the driver: events are never read back in the transaction that writes them.
-    run_statement(session, _INSERT_EVENTS, rows)
+    insert_many(session, _EVENTS, rows)
 
 
 def audit_records(session: Session, stream: str) -> list[AuditRecord]:

@@ -58,6 +58,27 @@ def insert_rows(session: Session, rows: Sequence[Row]) -> None:
         row._assigned.clear()
 
 
+def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT rows (each with the same columns) as multi-row VALUES, ROWS_PER_INSERT to a
+    statement: SQLite's driver runs executemany as one statement per row."""
+    keys = tuple(sorted(rows[0]))
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        values = {f"{key}_{i}": row[key] for i, row in enumerate(chunk) for key in keys}
+        run_statement(session, _multi_row_insert(table, keys, len(chunk)), [values])
+
+
+# Rows in one multi-row INSERT: its parameters stay far below SQLite's limit (32,766) and
+# PostgreSQL's (65,535) for any of our tables.
+ROWS_PER_INSERT = 100
+
+
+@functools.lru_cache(maxsize=256)
+def _multi_row_insert(table: Table, keys: tuple[str, ...], n: int):
+    return table.insert().values([{key: bindparam(f"{key}_{i}", type_=table.c[key].type) for key in keys}
+                                  for i in range(n)])
+
+
 def update_row(session: Session, row: Row) -> None:
     """UPDATE the columns assigned since the row was read or written. The instance row also
     checks and moves on its row version, as the ORM does for it: a writer that read an older

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import re
-import secrets
 import sqlite3
 import tarfile
 import tempfile
@@ -35,7 +34,7 @@ from pathlib import Path
 from engine import keys
 from engine.backup_postgres import BackupFailed, PostgresDatabase
 from engine.errors import Conflict, JiaheError
-from engine.store.files import FileStore
+from engine.store.files import FileStore, private_temporary
 
 MANIFEST = "manifest.json"
 BACKUP_FORMAT, KEYS_FORMAT = "jiahe-backup", "jiahe-keys"
@@ -275,16 +274,8 @@ def _install_keys(extracted: Path, key_dir: Path) -> list[str]:
 
 def _write_private(target: Path, content: bytes) -> None:
     """`content` into `target`, readable by its owner only, replaced whole."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
+    with private_temporary(target, content) as temporary:
         os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 # -- the databases ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ processes on one host share the directory; hosts that share one database must sh
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -46,19 +47,11 @@ class FileStore:
         if target.exists():
             return digest
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = target.with_name(f".{digest}.{secrets.token_hex(8)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
+        with private_temporary(target, content) as temporary:
             try:
                 os.link(temporary, target)
             except FileExistsError:
                 pass  # the same bytes, stored by another process first
-        finally:
-            temporary.unlink(missing_ok=True)
         return digest
 
     def read(self, digest: str) -> bytes:
@@ -75,3 +68,20 @@ class FileStore:
 
     def delete(self, digest: str) -> None:
         self.path(digest).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def private_temporary(target: Path, content: bytes):
+    """`content` in a new file beside `target` that only its owner may read, on disk (fsync)
+    before the caller moves or links it into place; removed afterwards, so that a failure
+    leaves nothing behind and a reader of `target` never sees half a file."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -359,7 +359,7 @@ class TaskDesk:
     def _completion_of(self, change) -> Completion:
         """The answer from the change itself: its case and the open tasks she may read."""
         now, case = self.clock.now(), change.row
-        open_rows = sorted(change.open_task_rows(), key=_due_order)
+        open_rows = sorted(change.open_task_rows(), key=queries.due_first)
         items = [task_item(r, case, now) for r in open_rows if self.access.reads(r)]
         return Completion(case=_case_ref(case), next_tasks=self._named(change.session, items,
                                                                        {case.process_key: change.parsed.name}))
@@ -415,11 +415,6 @@ class TaskDesk:
 
 
 # -- building the read models ----------------------------------------------------------------
-
-def _due_order(row) -> tuple:
-    """The task lists' default order (due first, none last; higher priority; older), in Python."""
-    return (row.due_at is None, row.due_at or datetime.min, -(row.priority or 0), row.created_at, row.id)
-
 
 def task_item(row, case, now: datetime) -> TaskItem:
     """`row`: the task's columns; `case`: its case's case_no and risk_colour (a list's

@@ -324,6 +324,12 @@ def _order(sort: str, task) -> list:
     return orders.get(sort, due_first)
 
 
+def due_first(task) -> tuple:
+    """_order("due_at") in Python, for tasks already in hand (a completion's next tasks):
+    due first, none last; higher priority first; older first."""
+    return (task.due_at is None, task.due_at or datetime.min, -(task.priority or 0), task.created_at, task.id)
+
+
 def _risk_rank():
     """The case's risk colour as a rank; constants written into the SQL (the statement's only
     parameters are the named ones)."""

@@ -35,9 +35,9 @@ def _runtime(store=None):
 
     store = store or _store()
     calendar = WorkingCalendar.from_file(_project_root() / "processes" / "calendar.yaml")
-    # Other processes may import the org chart too: re-read it now and then.
-    charts = ChartCache(store, max_age=60)
     cfg = from_env()
+    # Other processes may import the org chart too: re-read it now and then.
+    charts = ChartCache(store, max_age=cfg["ORG_CHART_MAX_AGE"])
     notifier = Notifier.from_project(_project_root(), charts.get, channels_file=notify_config(cfg, _project_root()),
                                      public_url=cfg["PUBLIC_URL"])
     return Runtime(store, calendar=calendar, router=HierarchyRouter(charts.get), notifier=notifier)
@@ -180,7 +180,8 @@ def audit_rekey() -> None:
 
 
 @cli.command()
-@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+@click.option("--interval", type=float, envvar="JIAHE_TIMER_WORKER_INTERVAL", default=5.0, show_default=True,
+              show_envvar=True, help="Seconds between passes.")
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 def worker(interval: float, once: bool) -> None:
     """Fire due timers and deliver pending messages (any number may run on PostgreSQL).

@@ -159,3 +159,21 @@ def test_moving_the_clock_past_retention_anonymises_the_demo_and_its_audit_still
     assert verified.exit_code == 0 and "all intact" in verified.output
     assert "anonymised" in _run("retention", "report", "--from", "2098-12-01", "--to", "2099-02-01").output
     store.dispose()
+
+
+def test_worker_takes_its_interval_and_org_chart_age_from_the_environment(project_copy, monkeypatch):
+    """The settings the operator guide lists for the embedded worker hold for `jiahe worker`
+    too: what systemd's environment file sets is what the worker uses."""
+    import api.worker
+
+    seen = {}
+
+    def run_until_stopped(runtime, interval, stopping, report):
+        seen["interval"], seen["max_age"] = interval, runtime.router._chart.__self__._max_age
+
+    monkeypatch.setattr(api.worker, "run_until_stopped", run_until_stopped)
+    monkeypatch.setenv("JIAHE_TIMER_WORKER_INTERVAL", "0.5")
+    monkeypatch.setenv("JIAHE_ORG_CHART_MAX_AGE", "7")
+    assert _run("worker").exit_code == 0
+    assert seen == {"interval": 0.5, "max_age": 7.0}
+    assert _run("worker", "--interval", "2").exit_code == 0 and seen["interval"] == 2.0

@@ -12,7 +12,10 @@ collection or WAL checkpoint landing on a single round does not decide a ratio.
 Prints medians and ratios; the last line is `ratio=<b/a>`.
 Targets: ratio <= 2.0; round 100 / round 1 <= 3.0; no error or stall at any round.
 
-    .venv/bin/python bench/engine_overhead.py [--repeat 30]
+    .venv/bin/python bench/engine_overhead.py [--repeat 30] [--profile]
+
+--profile: instead, (b) alone --repeat times under cProfile; prints the functions by own
+time and by cumulative time, per completion.
 """
 from __future__ import annotations
 
@@ -124,9 +127,26 @@ def timed(run, *args) -> float:
         gc.enable()
 
 
+def profile_jiahe(runtime, repeat: int) -> None:
+    """Where (b) spends its time: cProfile over `repeat` runs, scaled to one completion."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    for _ in range(repeat):
+        profiler.runcall(jiahe_run, runtime)
+    stats = pstats.Stats(profiler)
+    completions = repeat * len(STEPS)
+    print(f"cProfile of (b): {completions} completions; the instance starts are included "
+          f"(see jiahe_run); divide the times by {completions} for one completion")
+    for order in ("tottime", "cumtime"):
+        stats.sort_stats(order).print_stats(40)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--profile", action="store_true", help="profile (b) instead of measuring")
     args = parser.parse_args()
 
     bpmn = SpiffBpmnParser(validator=VALIDATOR)
@@ -139,6 +159,10 @@ def main() -> None:
         runtime = Runtime(store, clock=ManualClock())
         deploy_project(runtime, FIXTURES, actor="bench")
         raw_spiff_run(spec, serializer), jiahe_run(runtime)  # warm both
+        if args.profile:
+            profile_jiahe(runtime, args.repeat)
+            store.dispose()
+            return
         raw, ours = [], []
         for _ in range(args.repeat):  # interleaved, so machine noise hits both alike
             raw.append(timed(raw_spiff_run, spec, serializer))

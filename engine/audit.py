@@ -71,8 +71,13 @@ class BrokenLink:
         return f"{self.stream}: {where}: {self.reason}"
 
 
+# One encoder for every call: json.dumps with options builds a new one each time, and an
+# event is encoded three or four times on its way into the chain.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
 
 
 def event_hash(stream: str, seq: int, at: datetime, type_: str, actor: str, task_id: str | None,
@@ -90,15 +95,16 @@ def personal_digest(personal: dict[str, Any], personal_key: str) -> str:
     return hmac.new(bytes.fromhex(personal_key), canonical_json(personal).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def split_personal(data: dict[str, Any], paths: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_personal(data: dict[str, Any], paths: Iterable[str], *,
+                   owned: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
     """An event's data without its personal values, and those values. Events that carry a
     form's or a case's data (task_completed, instance_started, ...) have it under "data";
-    other events' fields are the data."""
+    other events' fields are the data. `owned`: as personal_data.split's."""
     from engine.personal_data import split
     if isinstance(data.get("data"), dict):
-        inner, personal = split(data["data"], paths)
+        inner, personal = split(data["data"], paths, owned=owned)
         return ({**data, "data": inner} if personal else data), personal
-    return split(data, paths)
+    return split(data, paths, owned=owned)
 
 
 def extend_chain(stream: str, seq: int, prev: str, at: datetime, actor: str,
@@ -114,8 +120,8 @@ def extend_chain(stream: str, seq: int, prev: str, at: datetime, actor: str,
     rows = []
     for type_, task_id, data in events:
         seq += 1
-        data = json.loads(canonical_json(data or {}))
-        data, personal = split_personal(data, paths) if paths else (data, {})
+        data = json.loads(canonical_json(data or {}))  # a copy of its own: split may move values out
+        data, personal = split_personal(data, paths, owned=True) if paths else (data, {})
         part_key = secrets.token_hex(32) if personal else None
         part_digest = personal_digest(personal, part_key) if personal else None
         digest = event_hash(stream, seq, at, type_, actor, task_id, data, prev, key=key, personal_digest=part_digest)

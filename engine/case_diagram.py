@@ -14,7 +14,6 @@ from lxml import etree
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.uploads import defining_bpmn
-from engine.runtime.change import load_workflow
 from engine.store import repository as repo
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -47,7 +46,7 @@ def case_diagram(runtime, case_id: str, now: datetime) -> CaseDiagram:
         version = repo.version_by_id(session, row.version_id)
         tasks = repo.tasks_of(session, case_id)
         incidents = repo.open_incidents(session, case_id)
-        workflow = load_workflow(runtime, row.id, row.serialized, parsed)
+        workflow = runtime.read_workflow(row, parsed)
     _, bpmn = defining_bpmn(version.bundle, row.process_key)
     root = etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
     drawn = _element_ids(root, row.process_key)

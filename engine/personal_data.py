@@ -52,15 +52,16 @@ def _free_text(node: dict) -> bool:
     return not coded and node.get("format") not in KEPT_FORMATS
 
 
-def split(data: dict, paths: Iterable[str]) -> tuple[dict, dict]:
+def split(data: dict, paths: Iterable[str], *, owned: bool = False) -> tuple[dict, dict]:
     """(kept, personal): `data` without its personal values, and just those values in the same
     shape (array items keep their index: an item with nothing personal is {}). merge(kept,
-    personal) gives `data` back."""
+    personal) gives `data` back. `owned`: nobody else holds `data` (the audit chain's own
+    copy of an event), so its values are moved out of it instead of out of a copy."""
     # Every event of every change is split: look only at paths into keys the data has.
     relevant = [parts for parts in _path_parts(frozenset(paths)) if parts[0] in data]
     if not relevant:
         return data, {}
-    kept, personal = copy.deepcopy(data), {}
+    kept, personal = (data if owned else copy.deepcopy(data)), {}
     moved = sum(_move(kept, personal, parts) for parts in relevant)
     return (kept, personal) if moved else (data, {})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -56,7 +57,7 @@ def validate_form(schema: dict | None, data: Any) -> list[FieldError]:
     """Field errors for `data`, in document order; [] when valid or when there is no form."""
     if not schema:
         return []
-    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(_compiled(schema).validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_field_error(schema, error) for error in errors]
 
 
@@ -66,7 +67,7 @@ def undeclared_fields(schema: dict | None, data: dict) -> list[FieldError]:
     A step writes only what its form asks for: a submitter must not plant routing or
     outcome variables (level, risk_colour, outcome, ...) that the form does not show. A step
     without a form takes no fields."""
-    declared = declared_fields(schema) if isinstance(schema, dict) else frozenset()
+    declared = _compiled(schema).declared if isinstance(schema, dict) else frozenset()
     zh, en = UNDECLARED
     return [FieldError(name, en, "additionalProperties", zh=zh) for name in data if name not in declared]
 
@@ -89,22 +90,29 @@ def declared_fields(schema: dict) -> frozenset[str]:
     return frozenset(names)
 
 
-# Validators by schema object. Deployed forms are parsed once per version and then shared, so
-# every completion of a task hands in the same dict. An entry holds its schema, so the id it
-# is filed under cannot be reused by another dict while the entry exists.
-_VALIDATORS: dict[int, tuple[dict, Draft202012Validator]] = {}
-_VALIDATOR_LIMIT = 512
+@dataclass(frozen=True)
+class _CompiledForm:
+    schema: dict  # held, so that the id it is filed under cannot go to another dict meanwhile
+    validator: Draft202012Validator
+    declared: frozenset[str]
 
 
-def _validator(schema: dict) -> Draft202012Validator:
-    cached = _VALIDATORS.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
-    if len(_VALIDATORS) >= _VALIDATOR_LIMIT:
-        _VALIDATORS.clear()  # far more forms than any deployment has: start over
-    _VALIDATORS[id(schema)] = (schema, validator)
-    return validator
+# What a form's checks need, by schema object. Deployed forms are parsed once per version and
+# then shared, so every completion of a task hands in the same dict.
+_COMPILED: dict[int, _CompiledForm] = {}
+_COMPILED_LIMIT = 512
+
+
+def _compiled(schema: dict) -> _CompiledForm:
+    cached = _COMPILED.get(id(schema))
+    if cached is not None and cached.schema is schema:
+        return cached
+    compiled = _CompiledForm(schema, Draft202012Validator(schema, format_checker=_FORMAT_CHECKER),
+                             declared_fields(schema))
+    if len(_COMPILED) >= _COMPILED_LIMIT:
+        _COMPILED.clear()  # far more forms than any deployment has: start over
+    _COMPILED[id(schema)] = compiled
+    return compiled
 
 
 def _field_error(schema: dict, error) -> FieldError:

@@ -8,6 +8,11 @@ registry, so each thread gets its own.
 Every change loads and saves the whole task tree, a long loop's hundreds of tasks, so the
 task conversion is a lean copy of SpiffWorkflow's (see LeanTaskConverter). The stored
 format is SpiffWorkflow's, unchanged.
+
+Most changes to a case are followed by another change to the same case, in the same process
+(the next step of the same person, the engine steps after a message): the workflow a save
+wrote is kept (see SavedWorkflows), and a load of exactly those bytes takes it instead of
+restoring them again.
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ import gzip
 import json
 import threading
 import zlib
+from collections import OrderedDict
+from types import ModuleType
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
@@ -171,9 +178,64 @@ def _flat(value) -> bool:
     return type(value) is dict and all(type(v) in PLAIN for v in value.values())
 
 
+class SavedWorkflows:
+    """The workflows this codec last saved, each by the exact bytes it was saved as.
+
+    A load of those bytes is handed the workflow instead of a restored copy, and takes it
+    out: one change at a time holds a workflow, whatever thread it runs on. Keyed by the
+    bytes, not by the instance or its row version: a blob that the database holds because a
+    transaction rolled back, another process wrote or retention rewrote it is simply not
+    found, and bytes that are found describe that workflow exactly (the save that wrote them
+    is the last thing a change does to it; a later save files it under its new bytes).
+    Only a workflow whose stored form restores to equal values is kept (see dumps): one that
+    holds a tuple, say, would come back from the database as a list, and must not behave
+    otherwise because it stayed in memory."""
+
+    def __init__(self, limit: int = 128):
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._by_blob: OrderedDict[bytes, BpmnWorkflow] = OrderedDict()
+        self._blob_of: dict[int, bytes] = {}  # id(workflow): the entries hold their workflows
+
+    def keep(self, blob: bytes, workflow: BpmnWorkflow) -> None:
+        with self._lock:
+            self._forget(workflow)
+            self._by_blob[blob] = workflow
+            self._blob_of[id(workflow)] = blob
+            while len(self._by_blob) > self._limit:
+                _, oldest = self._by_blob.popitem(last=False)
+                self._blob_of.pop(id(oldest), None)
+
+    def forget(self, workflow: BpmnWorkflow) -> None:
+        with self._lock:
+            self._forget(workflow)
+
+    def _forget(self, workflow: BpmnWorkflow) -> None:
+        blob = self._blob_of.pop(id(workflow), None)
+        if blob is not None:
+            self._by_blob.pop(blob, None)
+
+    def take(self, blob: bytes, parsed: ParsedProcess) -> BpmnWorkflow | None:
+        """The workflow saved as `blob` on `parsed`'s spec (a migrated case's bytes may stay
+        the same while its version changes), or None."""
+        with self._lock:
+            workflow = self._by_blob.pop(blob, None)
+            if workflow is not None:
+                del self._blob_of[id(workflow)]
+        return workflow if workflow is not None and _built_on(workflow, parsed) else None
+
+
+def _built_on(workflow: BpmnWorkflow, parsed: ParsedProcess) -> bool:
+    """Whether the workflow runs on the very spec objects of `parsed`, as a restore gives it."""
+    subprocess_specs = workflow.subprocess_specs
+    return workflow.spec is parsed.spec and len(subprocess_specs) == len(parsed.subprocess_specs) and all(
+        subprocess_specs.get(name) is spec for name, spec in parsed.subprocess_specs.items())
+
+
 class WorkflowCodec:
     def __init__(self):
         self._local = threading.local()
+        self.saved = SavedWorkflows()
 
     def _parts(self) -> tuple[BpmnWorkflowSerializer, SpecByReferenceConverter]:
         parts = getattr(self._local, "parts", None)
@@ -187,6 +249,7 @@ class WorkflowCodec:
 
     def dumps(self, workflow: BpmnWorkflow) -> bytes:
         serializer, _ = self._parts()
+        self.saved.forget(workflow)  # whatever happens below, its earlier bytes no longer describe it
         serializer.registry._encoder_mode = True
         try:
             dct = serializer.to_dict(workflow)
@@ -194,9 +257,21 @@ class WorkflowCodec:
             text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"))
         finally:
             serializer.registry._encoder_mode = False
-        return gzip.compress(text.encode("utf-8"), compresslevel=1)
+        blob = gzip.compress(text.encode("utf-8"), compresslevel=1)
+        if _restores_equal(workflow, dct, json.loads(text, cls=serializer.json_decoder_cls)):
+            self.saved.keep(blob, workflow)
+        return blob
 
     def loads(self, blob: bytes, parsed: ParsedProcess, script_engine) -> BpmnWorkflow:
+        saved = self.saved.take(blob, parsed)
+        if saved is not None:
+            saved.script_engine = script_engine
+            return saved
+        return self.restore(blob, parsed, script_engine)
+
+    def restore(self, blob: bytes, parsed: ParsedProcess, script_engine) -> BpmnWorkflow:
+        """The workflow as the bytes describe it, always restored anew (loads may hand back
+        the workflow that was saved as them)."""
         serializer, converter = self._parts()
         # zlib reads the single gzip member that dumps() writes, without gzip's Python loop.
         dct = json.loads(zlib.decompress(blob, wbits=GZIP_WBITS), cls=serializer.json_decoder_cls)
@@ -224,6 +299,15 @@ class WorkflowCodec:
             if task_id in tasks:
                 return _data_along(tasks, task_id, converter.task_converter._restore)
         return None
+
+
+def _restores_equal(workflow: BpmnWorkflow, dct: dict, stored: dict) -> bool:
+    """Whether restoring what was stored gives the workflow's values back: every value is
+    plain JSON (a datetime the encoder converted, a tuple it wrote as a list, an int key it
+    wrote as text all differ), and nothing was left out (to_dict drops the workflow data's
+    callables)."""
+    left_out = any(callable(v) or isinstance(v, ModuleType) for v in workflow.data.values())
+    return not left_out and stored == dct
 
 
 def _task_trees(dct: dict):

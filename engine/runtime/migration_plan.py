@@ -15,7 +15,6 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine.errors import JiaheError, NotFound
-from engine.runtime.change import load_workflow
 from engine.runtime.migration import missing_steps
 from engine.store import repository as repo
 from engine.store.models import ProcessInstance
@@ -92,7 +91,7 @@ def _candidate(runtime, session, row, target) -> Candidate:
     facts = dict(case_id=row.id, case_no=row.case_no, org_unit=row.org_unit, status=row.status,
                  version=parsed.version)
     try:
-        workflow = load_workflow(runtime, row.id, row.serialized, parsed)
+        workflow = runtime.read_workflow(row, parsed)
     except JiaheError as exc:
         return Candidate(**facts, current_steps=(), can_move=False, reason_zh=exc.message_in("zh"),
                          reason_en=exc.message)

@@ -22,7 +22,7 @@ from engine.errors import STATE_ZH, Conflict, FieldError, NotFound, ValidationFa
 from engine.idempotency import Idempotency
 from engine.notifications import Notifier
 from engine.runtime import messaging
-from engine.runtime.change import InstanceChange, damaged, load_workflow
+from engine.runtime.change import InstanceChange, damaged
 from engine.runtime.codec import WorkflowCodec
 from engine.runtime.projections import case_data, keep_case_data, task_properties
 from engine.runtime.routing import CaseUnitRouter, TaskRouter
@@ -342,8 +342,15 @@ class Runtime:
 
     def _view(self, session, row: ProcessInstance, created: bool = True) -> InstanceView:
         parsed = self.parsed_by_id(session, row.version_id)
-        workflow = load_workflow(self, row.id, row.serialized, parsed)
-        return build_view(session, row, parsed, workflow, created)
+        return build_view(session, row, parsed, self.read_workflow(row, parsed), created)
+
+    def read_workflow(self, row, parsed: ParsedProcess) -> BpmnWorkflow:
+        """The workflow for reading only, restored from the row: a read leaves the workflow
+        the last change saved (WorkflowCodec.saved) to the next change of the case."""
+        try:
+            return self.codec.restore(row.serialized, parsed, self.script_engine)
+        except Exception as exc:  # as load_workflow: zlib, JSON or the converter means damaged
+            raise damaged(row.id, exc) from exc
 
     def started_from(self, instance_id: str) -> list[LinkedInstanceView]:
         """The instances that messages from this one started, oldest first (its origin: InstanceView.origin_id)."""

@@ -5,8 +5,8 @@ sorts) with 1,000 and 100,000 open cases, and a million on PostgreSQL with --cas
 Each size gets a fresh database (a SQLite file; and a throwaway PostgreSQL schema where the
 server answers) with the demo organisation imported and the shipped processes deployed, then
 open dispute_case cases inserted directly with SQLAlchemy Core bulk inserts (COPY on
-PostgreSQL): one process_instance row per case (risk colour, level, case number, a workflow
-blob of realistic size) and its human_task rows — the completed steps behind it and the one
+PostgreSQL): one process_instance row per case (risk colour, level, case number, the earliest
+due time of its ready tasks, a workflow blob of realistic size) and its human_task rows — the completed steps behind it and the one
 to four steps ready now, each offered to its lane's role in the unit the router would pick
 (processes/catalog.yaml): screen_risk / accept_case / record_outcome / feedback_to_party to the
 intake clerk at the case's (handling) unit, `mediate` by the case's tier of the mediation
@@ -282,7 +282,8 @@ def _case(rng: random.Random, number: int, version_id: int, blobs: list[bytes]) 
     instance = {
         "id": instance_id, "process_key": "dispute_case", "version_id": version_id, "status": "running",
         "org_unit": origin, "business_key": None, "title": "婚姻家庭纠纷调处", "serialized": rng.choice(blobs),
-        "row_version": 2 + 2 * len(done), "next_due_at": min(dues) if dues else None, "waits_signature": "",
+        "row_version": 2 + 2 * len(done), "next_due_at": min(dues) if dues else None,
+        "ready_due_at": min(dues) if dues else None, "waits_signature": "",
         "open_task_ids": [r["id"] for r in open_rows], "audit_seq": 3 + 3 * len(done),
         "audit_hash": f"{rng.getrandbits(256):064x}", "created_at": created, "updated_at": ready_at,
         "ended_at": None, "created_by": "clerk",

@@ -172,6 +172,10 @@ class InstanceChange:
     def _write_rows(self) -> None:
         """The task rows and the instance row, then whatever else the change added to the
         session (incidents, commitments, outbox messages, subscriptions)."""
+        if self.new_task_rows or any({"state", "due_at"} & task_row._assigned for task_row in self.task_rows.values()):
+            # The change holds every open task row of the case (a bulk state update, which
+            # would leave them behind, projects the column itself: repository.set_open_task_state).
+            self.row.ready_due_at = earliest_ready_due(self.open_task_rows())
         rows.insert_rows(self.session, self.new_task_rows)
         self.new_task_rows.clear()
         for task_row in self.task_rows.values():
@@ -314,6 +318,11 @@ class InstanceChange:
             self.row.waits_signature = signature
             if subs:  # a message that found no receiver may be waiting for this one
                 self.runtime._outbox_dirty = True
+
+
+def earliest_ready_due(task_rows) -> datetime | None:
+    """The case's ready_due_at: the earliest due time of its ready tasks (None: none is due)."""
+    return min((row.due_at for row in task_rows if row.state == "ready" and row.due_at is not None), default=None)
 
 
 COMMITMENT_KINDS = {"accept": "accepted", "outcome": "outcome_recorded", "feedback": "feedback_given"}

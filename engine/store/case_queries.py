@@ -10,11 +10,14 @@ costs about heads x per_page index entries, not a sort of every case she sees: n
 the first page x per_page cases of every org unit and status she sees, along
 ix_process_instance_listed (org unit, status, created, case number, id, then the columns the
 filters test, so that filters are tested on the index); by risk, of every org unit and colour,
-along ix_process_instance_by_risk; by due time, the cases with a ready task due, read from the
-ready tasks soonest first (ix_human_task_due), then those without one, newest first. A list
-whose heads would be more than MAX_HEADS sorts every case that matches. Filters are tested on
-the rows a head reads, so a rare one (a text search, the overdue cases among the many young
-ones) reads further. The total is counted only up to TOTAL_CAP cases past the page's first
+along ix_process_instance_by_risk; by due time, of every org unit and status, the cases with a
+ready task due, soonest first, and those without one, newest first, along
+ix_process_instance_due. A case's due time is the earliest of its ready tasks', projected onto
+its row (ready_due_at, written with its task rows): whether a case is overdue is tested on the
+index too, and only in the statuses whose cases can have ready tasks. A list whose heads would
+be more than MAX_HEADS sorts every case that matches. Filters are tested on the rows a head
+reads, so a rare one (a text search, the overdue cases among the many young ones) reads
+further. The total is counted only up to TOTAL_CAP cases past the page's first
 (count_limit), so that it too costs the same with a thousand cases or a million; the caller
 reports a total beyond the limit as the limit, capped. A statement is built and compiled once
 per shape of filter and page, with every value a named parameter.
@@ -32,7 +35,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     func,
     literal_column,
     null,
@@ -54,6 +56,10 @@ SORTS = ("created_at", "due_at", "risk")
 # Every status the runtime gives a case. A newest-first list without a status filter reads one
 # head per org unit and each of these, and one for any other status (empty unless one is added).
 STATUSES = ("running", "suspended", "incident", "completed", "terminated")
+# The statuses whose cases have no ready task, so never a due time nor an overdue one: a
+# suspended case's tasks are suspended (the supervisor stopped its clock), a finished case's
+# are done or cancelled.
+NEVER_READY = ("suspended", "completed", "terminated")
 # A list with more heads than this sorts its cases in one piece (SQLite allows 500 terms in a
 # compound SELECT).
 MAX_HEADS = 200
@@ -174,30 +180,53 @@ class _Shape:
     per_page: int = 20
 
     def heads(self, i: int) -> list[tuple]:
-        """A merged list's heads in its i-th org unit, each as (condition, rank). Newest first:
-        one per status asked for, else one per known status and one for any other. By risk: one
-        per colour of RISK_ORDER, one for none and one for any other colour, ranked as _order
-        ranks them."""
+        """A merged list's heads in its i-th org unit, each as (condition, rank, order). Newest
+        first: one per status asked for, else one per known status (of those with ready tasks,
+        for the overdue cases) and one for any other. By risk: one per colour of RISK_ORDER, one
+        for none and one for any other colour, ranked as _order ranks them. By due time: of each
+        such status, its cases with a ready task due, soonest first, ranked by their due time,
+        and those without one, newest first (unless all are to be overdue)."""
         unit = _CASE.org_unit == bindparam(f"unit_{i}")
         if self.sort == "risk":
             colour = _CASE.risk_colour
             known = [(and_(unit, colour == literal_column(f"'{name}'")), rank) for name, rank in RISK_ORDER.items()]
             last = len(RISK_ORDER)
-            return [*known, (and_(unit, colour.is_(None)), last), (_other_than(unit, colour, tuple(RISK_ORDER)), last)]
+            heads = [*known, (and_(unit, colour.is_(None)), last),
+                     (_other_than(unit, colour, tuple(RISK_ORDER)), last)]
+            return [(condition, literal_column(str(rank)), _newest(_CASE)) for condition, rank in heads]
+        if self.sort == "due_at":
+            return [head for status, condition in self._statuses(unit) for head in self._due_heads(status, condition)]
+        return [(condition, literal_column("0"), _newest(_CASE)) for _, condition in self._statuses(unit)]
+
+    def _statuses(self, unit) -> list[tuple]:
+        """(status or None where not known when the statement is built, condition) per head."""
         if self.statuses:
-            return [(and_(unit, _CASE.status == bindparam(f"status_{j}")), 0) for j in range(self.statuses)]
-        known = [(and_(unit, _CASE.status == literal_column(f"'{status}'")), 0) for status in STATUSES]
-        return [*known, (_other_than(unit, _CASE.status, STATUSES), 0)]
+            return [(None, and_(unit, _CASE.status == bindparam(f"status_{j}"))) for j in range(self.statuses)]
+        known = [s for s in STATUSES if not (self.overdue and s in NEVER_READY)]
+        return [*((s, and_(unit, _CASE.status == literal_column(f"'{s}'"))) for s in known),
+                (None, _other_than(unit, _CASE.status, STATUSES))]
+
+    def _due_heads(self, status: str | None, condition) -> list[tuple]:
+        """The overdue cases are the first of the due ones: whether a case is overdue bounds
+        the range of due times a head reads."""
+        due = _CASE.ready_due_at
+        bound = {None: due.is_not(None), True: due < bindparam("now"), False: due >= bindparam("now")}[self.overdue]
+        heads = [] if status in NEVER_READY else [(and_(condition, bound), due, [due.asc(), *_newest(_CASE)])]
+        if not self.overdue:  # a case without a due task is never overdue
+            heads.append((and_(condition, due.is_(None)), null().cast(due.type), _newest(_CASE)))
+        return heads
 
     @property
     def merged(self) -> bool:
-        per_unit = len(RISK_ORDER) + 2 if self.sort == "risk" else self.statuses or len(STATUSES) + 1
-        return self.units * per_unit <= MAX_HEADS
+        return self.units * len(self.heads(0)) <= MAX_HEADS
 
 
 def _shape_of(f: CaseFilter) -> tuple[_Shape, dict]:
     params: dict = {"now": f.now} if f.overdue is not None else {}
-    lists = {"unit": sorted(f.units), "status": sorted(set(f.statuses)), "process": sorted(set(f.processes)),
+    statuses = set(f.statuses) - set(NEVER_READY) if f.overdue else set(f.statuses)
+    # overdue cases of none but the statuses that have no ready task: none
+    units = sorted(f.units) if statuses or not f.statuses else []
+    lists = {"unit": units, "status": sorted(statuses), "process": sorted(set(f.processes)),
              "risk": sorted(set(f.risks)), "channel": sorted(set(f.channels))}
     for name, values in lists.items():
         params |= {f"{name}_{j}": value for j, value in enumerate(values)}
@@ -218,8 +247,9 @@ def _conditions(shape: _Shape, *, heads: bool = False) -> list:
     conditions += [*_in(_Unindexed(_CASE.process_key), "process", shape.processes),
                    *_in(_Unindexed(_CASE.risk_colour), "risk", shape.risks),
                    *_in(_Unindexed(_CASE.channel), "channel", shape.channels)]
-    if shape.overdue is not None:
-        conditions.append(_has_overdue_task() if shape.overdue else ~_has_overdue_task())
+    # by due time, a head bounds the due times it reads instead (_Shape._due_heads)
+    if shape.overdue is not None and not (heads and shape.sort == "due_at"):
+        conditions.append(_overdue(shape) if shape.overdue else _not_overdue(shape))
     if shape.q:
         conditions.append(_text_matches())
     return conditions
@@ -336,13 +366,22 @@ def _other_than(unit, column, values: tuple[str, ...]):
     return or_(*(and_(unit, arm) for arm in (column < known[0], *gaps, column > known[-1])))
 
 
-def _has_overdue_task():
-    # Only ready tasks run late: a suspended case's clock is stopped by the supervisor.
-    return _has_ready_task(_TASK.due_at < bindparam("now"))
+def _overdue(shape: _Shape):
+    """A ready task of the case is past its due time (only ready tasks run late: a suspended
+    case's clock is stopped by the supervisor)."""
+    return _due_time(shape) < bindparam("now")
 
 
-def _has_ready_task(condition):
-    return exists().where(_TASK.instance_id == _CASE.id, _TASK.state == literal_column("'ready'"), condition)
+def _not_overdue(shape: _Shape):
+    due = _due_time(shape)
+    return or_(due.is_(None), due >= bindparam("now"))
+
+
+def _due_time(shape: _Shape):
+    """The case's due time. Only a list by due time has SQLite read it off
+    ix_process_instance_due; the others test it on their own index, read in their own order,
+    instead of sorting every overdue case of a unit and status."""
+    return _CASE.ready_due_at if shape.sort == "due_at" else _Unindexed(_CASE.ready_due_at)
 
 
 def _escape_like(text: str) -> str:
@@ -369,7 +408,7 @@ def _page_statement(shape: _Shape):
     if not shape.merged:
         return (select(*_FACTS, total).where(*_conditions(shape)).order_by(*_order(shape.sort))
                 .limit(_number(shape.per_page)).offset(offset))
-    merged = _soonest_due(shape) if shape.sort == "due_at" else _merged_heads(shape)
+    merged = _merged_heads(shape)
     on_page = (select(merged).order_by(*_merged_order(shape, merged.c))
                .limit(_number(shape.per_page)).offset(offset).subquery())
     return (select(*_FACTS, total).join_from(on_page, ProcessInstance, ProcessInstance.id == on_page.c.id)
@@ -381,46 +420,19 @@ def _merged_order(shape: _Shape, columns) -> list:
     return [first, *_newest(columns)]
 
 
-def _soonest_due(shape: _Shape):
-    """By due time: the first page x per_page cases with a ready task due, soonest first, read
-    from the ready tasks along ix_human_task_due, each case at its earliest (no ready task of
-    the case is due before it, or at the same time with a smaller id); then as many of the
-    cases without one, newest first (merged heads): their due time is null, so they come last."""
-    task, earlier = HumanTask.__table__.alias("task"), HumanTask.__table__.alias("earlier")
-    ready = literal_column("'ready'")
-    first_due = ~exists().where(earlier.c.instance_id == task.c.instance_id, earlier.c.state == ready,
-                                or_(earlier.c.due_at < task.c.due_at,
-                                    and_(earlier.c.due_at == task.c.due_at, earlier.c.id < task.c.id)))
-    k = _number(shape.page * shape.per_page)
-    due = (select(_CASE.id, _CASE.created_at, _CASE.case_no, task.c.due_at.label("due"))
-           .join_from(task, ProcessInstance.__table__, _CASE.id == task.c.instance_id)
-           .where(task.c.state == ready, task.c.due_at.is_not(None), first_due, *_conditions(shape))
-           .order_by(task.c.due_at, *_newest(_CASE)).limit(k).offset(_number(0)).subquery())
-    undue = _merged_heads(shape)
-    return union_all(select(due), select(undue.c.id, undue.c.created_at, undue.c.case_no,
-                                         undue.c.rank.label("due"))).subquery()
-
-
 @functools.lru_cache(maxsize=256)
 def _merged_heads(shape: _Shape):
-    """The first page x per_page cases, newest first, of each head of each org unit, each with
-    its head's rank: read along ix_process_instance_listed (org unit, status) or
-    ix_process_instance_by_risk (org unit, colour)."""
+    """The first page x per_page cases of each head of each org unit, in its order, each with
+    its head's rank (by due time, its due time): read along ix_process_instance_listed (org
+    unit, status), ix_process_instance_by_risk (org unit, colour) or ix_process_instance_due
+    (org unit, status, due time)."""
     others = _conditions(shape, heads=True)
-    if shape.sort == "due_at":
-        others.append(~_has_ready_task(_TASK.due_at.is_not(None)))
-    heads = [select(_CASE.id, _CASE.created_at, _CASE.case_no, _rank(shape, rank))
-             .where(head, *others).order_by(*_newest(_CASE))
+    rank = "due" if shape.sort == "due_at" else "rank"
+    heads = [select(_CASE.id, _CASE.created_at, _CASE.case_no, ranked.label(rank))
+             .where(head, *others).order_by(*order)
              .limit(_number(shape.page * shape.per_page)).offset(_number(0)).subquery()
-             for i in range(shape.units) for head, rank in shape.heads(i)]
+             for i in range(shape.units) for head, ranked, order in shape.heads(i)]
     return union_all(*[select(head) for head in heads]).subquery() if len(heads) > 1 else heads[0]
-
-
-def _rank(shape: _Shape, rank: int):
-    """A head's rank; by due time, its cases' due time: none."""
-    if shape.sort == "due_at":
-        return null().cast(_TASK.due_at.type).label("rank")
-    return literal_column(str(rank)).label("rank")
 
 
 def _number(value: int):
@@ -440,10 +452,7 @@ def _newest(columns) -> list:
 def _order(sort: str) -> list:
     newest = _newest(_CASE)
     if sort == "due_at":
-        earliest = (select(func.min(_TASK.due_at))
-                    .where(_TASK.instance_id == _CASE.id, _TASK.state == literal_column("'ready'"))
-                    .correlate(ProcessInstance.__table__).scalar_subquery())
-        return [earliest.asc().nulls_last(), *newest]
+        return [_CASE.ready_due_at.asc().nulls_last(), *newest]
     if sort == "risk":
         ranks = [(_CASE.risk_colour == literal_column(f"'{colour}'"), literal_column(str(rank)))
                  for colour, rank in RISK_ORDER.items()]

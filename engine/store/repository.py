@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -185,6 +185,22 @@ def get_task(session: Session, task_id: str) -> HumanTask:
 def set_open_task_state(session: Session, instance_id: str, from_states: tuple[str, ...], to_state: str) -> None:
     session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id,
                                             HumanTask.state.in_(from_states)).values(state=to_state))
+    project_ready_due(session, instance_id)
+
+
+_EARLIEST_READY_DUE = (select(func.min(_TASK_TABLE.c.due_at))
+                       .where(_TASK_TABLE.c.instance_id == _INSTANCE_TABLE.c.id,
+                              _TASK_TABLE.c.state == literal_column("'ready'"))
+                       .scalar_subquery())
+_PROJECT_READY_DUE = (update(_INSTANCE_TABLE).where(_INSTANCE_TABLE.c.id == bindparam("instance_id"))
+                      .values(ready_due_at=_EARLIEST_READY_DUE))
+
+
+def project_ready_due(session: Session, instance_id: str) -> None:
+    """The case's ready_due_at from its task rows as they now are, after a bulk update of their
+    states (set_open_task_state) that the rows a change holds do not see; a change works it out
+    from its rows (change.earliest_ready_due)."""
+    run_statement(session, _PROJECT_READY_DUE, [{"instance_id": instance_id}])
 
 
 # -- instance and task rows of a change (Core rows, see engine.store.rows) ------------

@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from engine.store import case_queries, task_queries
 from engine.store.case_queries import SORTS, CaseFilter
-from engine.store.models import ProcessInstance
+from engine.store.models import HumanTask, ProcessInstance
 from tests.api.cases_support import accept, listed, new_case, screen
-from tests.api.task_support import case_at, start_case
+from tests.api.task_support import ACCEPT, SCREENING, case_at, complete, start_case
 
 TOWN = frozenset({"town", "village-a", "village-b", "grid-a1", "grid-a2", "grid-b1", "grid-b2"})
 COUNTY = TOWN | {"county"}
@@ -48,6 +48,65 @@ def _assorted_cases(api) -> None:
         session.execute(update(ProcessInstance).where(ProcessInstance.id == odd_colour.id).values(risk_colour="purple"))
         session.execute(update(ProcessInstance).where(ProcessInstance.id == odd_status.id).values(status="archived"))
     api.clock.advance(timedelta(days=3))  # some deadlines have passed
+    assert _due_times_projected(api)
+
+
+def _due_times_projected(api) -> dict[str, object]:
+    """Every case's due time, after asserting that its row holds the earliest due time of its
+    ready tasks (what lists sort by and test for overdue)."""
+    earliest = (select(func.min(HumanTask.due_at)).where(HumanTask.instance_id == ProcessInstance.id,
+                                                         HumanTask.state == "ready").scalar_subquery())
+    with api.services.store.read() as session:
+        found = session.execute(select(ProcessInstance.id, ProcessInstance.ready_due_at, earliest)).all()
+    assert [(case_id, projected) for case_id, projected, _ in found] == [(case_id, due) for case_id, _, due in found]
+    return {case_id: projected for case_id, projected, _ in found}
+
+
+def test_a_cases_due_time_follows_its_ready_tasks(api):
+    """Written with the task rows whatever changes them: a step done and the next one ready,
+    the case suspended (its tasks' clock stopped) and resumed, terminated, finished."""
+    runtime = api.services.runtime
+    walked, paused, stopped = (start_case(api, unit).id for unit in ("grid-a1", "grid-a2", "village-a"))
+    assert set(_due_times_projected(api).values()) == {None}  # screening has no deadline
+    for case_id in (walked, paused, stopped):
+        complete(api, case_id, "screen_risk", SCREENING["blue"])
+    due = _due_times_projected(api)
+    assert None not in due.values()
+    api.clock.advance(timedelta(hours=1))
+    complete(api, walked, "accept_case", ACCEPT)
+    assert _due_times_projected(api)[walked] not in (None, due[walked])
+    runtime.suspend(paused, actor="supervisor_town", reason="当事人外出")
+    assert _due_times_projected(api)[paused] is None
+    api.clock.advance(timedelta(days=30))
+    overdue = CaseFilter(units=TOWN, now=api.clock.now(), overdue=True)
+    with api.services.store.read() as session:
+        assert paused not in {case.id for case in case_queries.search(session, overdue)[0]}
+    runtime.resume(paused, actor="supervisor_town", reason="已返回")
+    assert _due_times_projected(api)[paused] == due[paused]
+    with api.services.store.read() as session:
+        assert paused in {case.id for case in case_queries.search(session, replace(overdue, now=api.clock.now()))[0]}
+    runtime.terminate(stopped, actor="supervisor_town", reason="重复登记")
+    assert _due_times_projected(api)[stopped] is None
+    for step, data in (("accept_case", {"decision": "not_accept", "not_accepted_reason": "属劳动争议"}),
+                       ("record_outcome", {"outcome": "not_accepted", "outcome_summary": "不属于受理范围",
+                                           "not_accepted_reason": "属劳动争议"}),
+                       ("feedback_to_party", {"method": "sms", "fed_back_at": "2026-03-06T10:00:00+08:00",
+                                              "party_satisfaction": "satisfied"})):
+        complete(api, paused, step, data)
+        _due_times_projected(api)
+    assert runtime.instance(paused).status == "completed"
+    assert _due_times_projected(api)[paused] is None
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_overdue_cases_are_none_of_the_statuses_without_ready_tasks(api, sort):
+    _assorted_cases(api)
+    where = CaseFilter(units=COUNTY, now=api.clock.now(), overdue=True, sort=sort)
+    with api.services.store.read() as session:
+        assert case_queries.search(session, replace(where, statuses=("suspended", "terminated"))) == ([], 0)
+        running = case_queries.search(session, replace(where, statuses=("running", "suspended")))
+        assert running == case_queries.search(session, replace(where, statuses=("running",)))
+    assert running[1] > 0 and all(case.overdue for case in running[0])
 
 
 def _every_page(api, where: CaseFilter, per_page: int) -> list[tuple[list[str], int]]:

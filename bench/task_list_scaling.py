@@ -73,6 +73,7 @@ from engine.clock import ManualClock  # noqa: E402
 from engine.runtime.deployment import deploy_project  # noqa: E402
 from engine.store import org_repository  # noqa: E402
 from engine.store.models import HumanTask, ProcessInstance, ProcessVersion  # noqa: E402
+from engine.store.page_totals import TOTAL_CAP  # noqa: E402
 from tests.databases import PostgresSchema, postgres_unavailable_reason, sqlite_store  # noqa: E402
 
 DEMO_ORG = ROOT / "processes" / "org" / "demo.yaml"
@@ -82,7 +83,6 @@ TASKS, CASES = "/api/v1/tasks", "/api/v1/cases"
 TARGET_P95_MS = 20.0
 TARGET_P95_MS_AT_A_MILLION = 30.0
 TARGET_RATIO = 1.5
-TOTAL_CAP = 1000  # a list's total is counted up to this (page 1): engine.store.task_queries, case_queries
 MINE_PER_USER = 30
 CLAIMED_SHARE = 0.15
 CHUNK = 5_000  # rows per executemany; CHUNK cases per transaction

@@ -36,7 +36,7 @@ from engine.registration import Registrar, business_key
 from engine.runtime.auditing import timeline as audit_timeline
 from engine.runtime.runtime import Runtime
 from engine.runtime.views import IncidentView, TaskView
-from engine.store import access_log
+from engine.store import access_log, page_totals
 from engine.store import case_queries as queries
 from engine.store import repository as repo
 from engine.store import task_queries as queries_tasks
@@ -129,7 +129,7 @@ class CaseService:
     # -- reading -----------------------------------------------------------------------------
     def search(self, who: Principal, *, org_unit: str | None = None, **criteria) -> tuple[list[CaseRow], int, bool]:
         """A page of the cases she sees, how many match and whether more match than that;
-        criteria as in CaseFilter. The count stops at queries.count_limit (1,000 past the
+        criteria as in CaseFilter. The count stops at page_totals.count_limit (1,000 past the
         page's first case): past it, the total is that limit and capped."""
         units = self._visible_units(who)
         if org_unit is not None:
@@ -139,8 +139,7 @@ class CaseService:
         search = CaseFilter(units=frozenset(units), now=self.clock.now(), **criteria)
         with self.store.read() as session:
             rows, total = queries.search(session, search)
-        limit = queries.count_limit(search.page, search.per_page)
-        return rows, min(total, limit), total > limit
+        return (rows, *page_totals.counted_total(total, search.page, search.per_page))
 
     def detail(self, who: Principal, case_id: str, *, created: bool = True) -> CaseDetail:
         facts = self._visible_case(who, case_id)

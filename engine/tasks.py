@@ -26,6 +26,7 @@ from engine.idempotency import Idempotency
 from engine.org import OrgChart
 from engine.privacy import masked
 from engine.runtime.projections import task_properties
+from engine.store import page_totals
 from engine.store import task_queries as queries
 from engine.store.task_queries import SORTS, CaseFacts, TaskFilter
 
@@ -179,8 +180,8 @@ class TaskDesk:
         with self.store.read() as session:
             rows, total = queries.task_page(session, where, sort=sort, page=query.page, per_page=query.per_page)
             items = self._named(session, [task_item(row, row, self.clock.now()) for row in rows])
-        limit = queries.count_limit(query.page, query.per_page)
-        return TaskPage(items, min(total, limit), query.page, query.per_page, total_capped=total > limit)
+        shown, capped = page_totals.counted_total(total, query.page, query.per_page)
+        return TaskPage(items, shown, query.page, query.per_page, total_capped=capped)
 
     @staticmethod
     def _named(session, items: list[TaskItem], processes: dict[str, str] | None = None) -> list[TaskItem]:

@@ -17,9 +17,8 @@ its row (ready_due_at, written with its task rows): whether a case is overdue is
 index too, and only in the statuses whose cases can have ready tasks. A list whose heads would
 be more than MAX_HEADS sorts every case that matches. Filters are tested on the rows a head
 reads, so a rare one (a text search, the overdue cases among the many young ones) reads
-further. The total is counted only up to TOTAL_CAP cases past the page's first
-(count_limit), so that it too costs the same with a thousand cases or a million; the caller
-reports a total beyond the limit as the limit, capped. A statement is built and compiled once
+further. The total is counted only so far (engine.store.page_totals), so that it too costs
+the same with a thousand cases or a million. A statement is built and compiled once
 per shape of filter and page, with every value a named parameter.
 """
 from __future__ import annotations
@@ -46,6 +45,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from engine.store import page_totals
 from engine.store import repository as repo
 from engine.store import rows as driver
 from engine.store.models import CommitmentRecord, HumanTask, ProcessInstance, PublicReceipt
@@ -63,8 +63,6 @@ NEVER_READY = ("suspended", "completed", "terminated")
 # A list with more heads than this sorts its cases in one piece (SQLite allows 500 terms in a
 # compound SELECT).
 MAX_HEADS = 200
-# How far past a page's first case a list's total is counted (count_limit).
-TOTAL_CAP = 1000
 
 _FACTS = (ProcessInstance.id, ProcessInstance.case_no, ProcessInstance.process_key, ProcessInstance.version_id,
           ProcessInstance.status, ProcessInstance.org_unit, ProcessInstance.channel, ProcessInstance.dispute_type,
@@ -122,20 +120,15 @@ class CaseFilter:
 
 # -- lists ----------------------------------------------------------------------------------
 
-def count_limit(page: int, per_page: int) -> int:
-    """How many cases a page's total is counted up to: TOTAL_CAP past the page's first case."""
-    return (page - 1) * per_page + TOTAL_CAP
-
-
 def search(session: Session, f: CaseFilter) -> tuple[list[CaseRow], int]:
-    """A page of cases and the total: exact up to count_limit(page, per_page), and above it
+    """A page of cases and the total: exact up to page_totals.count_limit(page, per_page), and above it
     when more cases match (not how many more)."""
     shape, params = _shape_of(f)
     if not shape.units:
         return [], 0
     if shape.q:
         keys = _text_matches_of(session, params["q"])
-        if len(keys) <= TOTAL_CAP:
+        if len(keys) <= page_totals.TOTAL_CAP:
             return _among(session, shape, params, keys, f.now)
     found = driver.fetch(session, _page_statement(shape), params)
     if found:
@@ -283,7 +276,7 @@ def _like(element, compiler, **kw):
 
 
 def _text_matches_of(session: Session, pattern: str) -> list:
-    """The cases that match the search text, as _RowKey, if at most TOTAL_CAP do (else one
+    """The cases that match the search text, as _RowKey, if at most page_totals.TOTAL_CAP do (else one
     more): a list is then read from them (_among); else newest first like any list, testing
     the text on each case a head reads, as enough of them match. PostgreSQL plans this for the
     text at hand, never with a prepared statement's generic plan: the trigram index
@@ -291,7 +284,7 @@ def _text_matches_of(session: Session, pattern: str) -> list:
     SQLite scans ix_process_instance_text instead of the table, whose rows carry the
     serialized workflows."""
     connection = session.connection()
-    sql, positional = _text_matches_sql(connection.dialect, TOTAL_CAP)
+    sql, positional = _text_matches_sql(connection.dialect, page_totals.TOTAL_CAP)
     cursor = connection.connection.cursor()
     try:
         if connection.dialect.name == "postgresql":
@@ -397,7 +390,7 @@ def _total(shape: _Shape):
     """How many cases match, counted to one past count_limit: COUNT(*) over a LIMIT, so it
     stops reading there."""
     first = (select(literal_column("1")).select_from(ProcessInstance.__table__).where(*_conditions(shape))
-             .limit(_number(count_limit(shape.page, shape.per_page) + 1)).offset(_number(0)).subquery())
+             .limit(_number(page_totals.count_limit(shape.page, shape.per_page) + 1)).offset(_number(0)).subquery())
     return select(func.count()).select_from(first).scalar_subquery()
 
 

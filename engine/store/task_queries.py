@@ -8,10 +8,9 @@ workflow or loads an ORM entity. The filters are shaped for the indexes on human
 (state, org_unit, due_at) for supervised lists, read one org unit at a time; (state, assignee,
 due_at) for "mine"; and (state, ended_by, ended_at) for "done", read backwards. The totals are
 counted on narrower indexes alone: (state, org_unit, role, assignee) for group and supervised
-lists, (state, ended_by) for "done"; and only so far: up to TOTAL_CAP tasks past the page's
-first (count_limit), so that a page costs the same whether the list holds a thousand tasks or
-two million (a clerk's done list, a county supervisor's). The caller reports a total beyond the
-limit as the limit, capped.
+lists, (state, ended_by) for "done"; and only so far (engine.store.page_totals), so that a page
+costs the same whether the list holds a thousand tasks or two million (a clerk's done list, a
+county supervisor's).
 
 A list statement is built and compiled once per shape of filter (which conditions, how many
 roles and units) and page, with every value but LIMIT and OFFSET a named parameter: building
@@ -29,7 +28,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, literal_column, or_,
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.store import rows
+from engine.store import page_totals, rows
 from engine.store.models import HumanTask, ProcessInstance, ProcessVersion, TaskComment, TaskDraft
 from engine.store.org_models import AppUser, MembershipRow
 
@@ -40,8 +39,6 @@ SORTS = ("due_at", "-due_at", "priority", "-priority", "risk", "created_at", "-c
 # units, sorts its tasks in one piece instead of merging the heads of each (SQLite allows 500
 # terms in a compound SELECT).
 MAX_HEADS = 200
-# How far past a page's first task a list's total is counted (count_limit).
-TOTAL_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -102,15 +99,10 @@ _LISTED = tuple(_TASK[name] for name in ListedTask._fields[:-2])
 
 # -- lists -------------------------------------------------------------------------------
 
-def count_limit(page: int, per_page: int) -> int:
-    """How many tasks a page's total is counted up to: TOTAL_CAP past the page's first task."""
-    return (page - 1) * per_page + TOTAL_CAP
-
-
 def task_page(session: Session, where: TaskFilter, *, sort: str, page: int, per_page: int,
               ) -> tuple[list[ListedTask], int]:
     """One page of tasks with their case facts, and the total count: exact up to
-    count_limit(page, per_page), and above it when the list holds more (not how much more)."""
+    page_totals.count_limit(page, per_page), and above it when the list holds more."""
     shape, params = _shape_of(where)
     if shape.nothing:
         return [], 0
@@ -119,7 +111,7 @@ def task_page(session: Session, where: TaskFilter, *, sort: str, page: int, per_
         return [ListedTask(*values[:-1]) for values in found], found[0][-1]
     if page == 1:
         return [], 0
-    return [], rows.fetch(session, _count_statement(shape, count_limit(page, per_page)), params)[0][0]
+    return [], rows.fetch(session, _count_statement(shape, page_totals.count_limit(page, per_page)), params)[0][0]
 
 
 @dataclass(frozen=True)
@@ -243,7 +235,7 @@ def _page_statement(shape: _Shape, sort: str, page: int, per_page: int):
     """LIMIT and OFFSET are written into the SQL: as parameters, PostgreSQL plans a group page
     afresh on every execution (~0.7 ms); as constants, it keeps the generic plan of the
     statement psycopg prepares."""
-    total = _total(shape, count_limit(page, per_page)).label("total")
+    total = _total(shape, page_totals.count_limit(page, per_page)).label("total")
     if shape.heads and sort != "risk" and not shape.risks and len(shape.heads) <= MAX_HEADS:
         return _merged_heads(shape, sort, page, per_page, total)
     offered = _offered(shape)

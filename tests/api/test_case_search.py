@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from engine.store import case_queries, task_queries
+from engine.store import case_queries, page_totals, task_queries
 from engine.store.case_queries import SORTS, CaseFilter
 from engine.store.models import HumanTask, ProcessInstance
 from tests.api.cases_support import accept, listed, new_case, screen
@@ -142,7 +142,7 @@ def test_a_merged_case_list_is_the_same_as_one_sort_of_everything(api, monkeypat
 def test_case_totals_are_counted_up_to_the_cap_past_the_page(api, monkeypatch):
     for _ in range(7):
         start_case(api, "grid-a1")
-    monkeypatch.setattr(case_queries, "TOTAL_CAP", 3)
+    monkeypatch.setattr(page_totals, "TOTAL_CAP", 3)
     case_queries._page_statement.cache_clear()
     case_queries._count_statement.cache_clear()
     try:
@@ -161,7 +161,7 @@ def test_case_totals_are_counted_up_to_the_cap_past_the_page(api, monkeypatch):
 def test_task_totals_are_counted_up_to_the_cap_past_the_page(api, monkeypatch):
     for unit in ("grid-a1", "grid-a2", "grid-b1", "village-a", "town"):
         start_case(api, unit)
-    monkeypatch.setattr(task_queries, "TOTAL_CAP", 2)
+    monkeypatch.setattr(page_totals, "TOTAL_CAP", 2)
     task_queries._page_statement.cache_clear()
     task_queries._count_statement.cache_clear()
     try:
@@ -194,7 +194,7 @@ def test_a_text_search_lists_the_same_cases_whether_few_or_many_match(api, monke
 
     few = [pages(where) for where in wheres]
     assert any(len(p) > 2 for p in few) and few[-1] == [[]]
-    monkeypatch.setattr(case_queries, "TOTAL_CAP", 1)  # every text matches "many" cases now
+    monkeypatch.setattr(page_totals, "TOTAL_CAP", 1)  # every text matches "many" cases now
     case_queries._text_matches_sql.cache_clear()
     case_queries._page_statement.cache_clear()
     case_queries._count_statement.cache_clear()

@@ -41,12 +41,12 @@ def test_the_case_page_marks_the_done_steps_the_open_step_and_the_path_taken_on_
 
 
 def test_a_case_list_longer_than_its_count_says_more_than(desktop, live_server, monkeypatch):
-    """Totals are counted only so far (case_queries.TOTAL_CAP, 1,000 in service): the pager then
+    """Totals are counted only so far (page_totals.TOTAL_CAP, 1,000 in service): the pager then
     says "more than", not a number it did not count. The cap is lowered here so that the demo's
     cases pass it."""
-    from engine.store import case_queries
+    from engine.store import case_queries, page_totals
 
-    monkeypatch.setattr(case_queries, "TOTAL_CAP", 5)
+    monkeypatch.setattr(page_totals, "TOTAL_CAP", 5)
     case_queries._page_statement.cache_clear()  # its statements count up to the cap they were built with
     case_queries._count_statement.cache_clear()
     try:

@@ -50,10 +50,10 @@ def new_row(table: Table, **values: Any) -> Row:
 
 
 def insert_rows(session: Session, rows: Sequence[Row]) -> None:
-    """INSERT rows of one table with one statement."""
+    """INSERT rows of one table (insert_many)."""
     if not rows:
         return
-    run_statement(session, _insert_statement(rows[0]._table), [_values(row) for row in rows])
+    insert_many(session, rows[0]._table, [_values(row) for row in rows])
     for row in rows:
         row._assigned.clear()
 
@@ -121,11 +121,6 @@ def _default(column) -> Any:
     if default.is_callable:
         return default.arg(None)  # SQLAlchemy wraps a plain callable such as list to take a context
     raise ValueError(f"{column.table.name}.{column.key} has a default that a Row cannot compute")
-
-
-@functools.cache
-def _insert_statement(table: Table):
-    return table.insert()
 
 
 @functools.cache

@@ -44,12 +44,11 @@ class Idempotency:
         return found
 
     def claim(self, session, *, instance_id: str, task_id: str | None, now):
-        """remember() before the change, which the change's transaction undoes if it fails:
-        what the same key did before (None the first time, and then this request is
-        remembered), refused as earlier() refuses; one statement for a new key."""
+        """Inside the change's transaction, before the change (which the transaction undoes if
+        it fails): what the same key did before, refused as earlier() refuses; or None the
+        first time, and then this request is stored as doing the change on instance_id (and
+        task_id). One statement for a new key; a concurrent request with the same key waits
+        for this one's transaction and then finds it."""
         if store.claim(session, self.key, self.fingerprint, instance_id=instance_id, task_id=task_id, now=now):
             return None
         return self.earlier(session)
-
-    def remember(self, session, *, instance_id: str, task_id: str | None, now) -> None:
-        store.remember(session, self.key, self.fingerprint, instance_id=instance_id, task_id=task_id, now=now)

@@ -86,23 +86,23 @@ class Runtime:
               business_key: str | None = None, title: str = "", version: int | None = None,
               idempotency: Idempotency | None = None) -> InstanceView:
         with self.store.write() as session:
-            earlier = idempotency.earlier(session) if idempotency is not None else None
+            existing = repo.instance_by_business_key(session, business_key) if business_key else None
+            instance_id = existing.id if existing is not None else str(uuid.uuid4())
+            earlier = (idempotency.claim(session, instance_id=instance_id, task_id=None, now=self.clock.now())
+                       if idempotency is not None else None)
             if earlier is not None:
                 return self._view(session, repo.get_instance(session, earlier.instance_id), created=False)
-            if business_key:
-                existing = repo.instance_by_business_key(session, business_key)
-                if existing is not None:
-                    return self._view(session, existing, created=False)
+            if existing is not None:
+                return self._view(session, existing, created=False)
             change = self._start_in(session, process_key, actor=actor, data=data or {}, org_unit=org_unit,
-                                    business_key=business_key, title=title, version=version)
-            if idempotency is not None:
-                idempotency.remember(session, instance_id=change.row.id, task_id=None, now=change.now)
+                                    business_key=business_key, title=title, version=version,
+                                    instance_id=instance_id)
             view = change.view()
         return self._after_commit(view)
 
     def _start_in(self, session, process_key, *, actor, data, org_unit, business_key, title, version,
                   validate: bool = True, start_message: str | None = None,
-                  origin_instance_id: str | None = None) -> InstanceChange:
+                  origin_instance_id: str | None = None, instance_id: str | None = None) -> InstanceChange:
         """Start inside the caller's transaction. `start_message`: the instance starts because
         that message arrived, so only the start event catching it may fire; `origin_instance_id`:
         the instance that threw it."""
@@ -112,7 +112,7 @@ class Runtime:
             self._validate(parsed.form(start_form_name(parsed)), data, element=process_key,
                            envelope=START_ENVELOPE)
         now = self.clock.now()
-        row = rows.new_row(ProcessInstance.__table__, id=str(uuid.uuid4()), process_key=process_key,
+        row = rows.new_row(ProcessInstance.__table__, id=instance_id or str(uuid.uuid4()), process_key=process_key,
                            version_id=pv.id, status="running", org_unit=org_unit, business_key=business_key,
                            title=title or parsed.name, serialized=b"", created_at=now, updated_at=now,
                            created_by=actor, case_no=repo.next_case_no(session, now, self.store.is_postgres),
@@ -136,24 +136,20 @@ class Runtime:
 
     # -- human tasks ---------------------------------------------------------------------
     def complete(self, task_id: str, data: dict | None, *, actor: str,
-                 expected_row_version: int | None = None, idempotency: Idempotency | None = None) -> InstanceView:
-        """Complete a user task; with `idempotency`, the request is remembered in the same
-        transaction, so that a retry is recognised (TaskDesk.complete)."""
+                 expected_row_version: int | None = None) -> InstanceView:
+        """Complete a user task (TaskDesk.complete adds access, drafts and Idempotency-Key)."""
         with self.changing_task(task_id, actor) as (change, task_row):
-            self.complete_in(change, task_row, data, expected_row_version=expected_row_version,
-                             idempotency=idempotency)
+            self.complete_in(change, task_row, data, expected_row_version=expected_row_version)
             view = change.view()
         return self._after_commit(view)
 
     def complete_in(self, change: InstanceChange, task_row, data: dict | None, *,
-                    expected_row_version: int | None = None, idempotency: Idempotency | None = None) -> None:
+                    expected_row_version: int | None = None) -> None:
         """Complete the task inside the caller's change (changing_task); the caller commits,
         then calls deliver_after_commit()."""
         data = dict(data or {})
         task_id = task_row.id
         self._check_actionable(change, task_row, change.actor, expected_row_version)
-        if idempotency is not None:
-            idempotency.remember(change.session, instance_id=change.row.id, task_id=task_id, now=change.now)
         self.check_submission(change.parsed, task_row.form, data, element=task_row.task_spec, task=task_id)
         task = change.spiff_task(task_id)
         if not task.has_state(TaskState.READY):

@@ -11,24 +11,15 @@ from engine.store import rows
 from engine.store.models import IdempotentRequest
 
 
-def remember(session: Session, key: str, fingerprint: str, *, instance_id: str, task_id: str | None,
-             now: datetime) -> None:
-    """Inside the change's transaction; a second request racing with the same key fails its
-    insert (a Conflict) and then finds this one."""
-    session.add(IdempotentRequest(key=key, fingerprint=fingerprint, instance_id=instance_id, task_id=task_id,
-                                  created_at=now))
-    session.flush()
-
-
 def recall(session: Session, key: str) -> IdempotentRequest | None:
     return session.get(IdempotentRequest, key)
 
 
 def claim(session: Session, key: str, fingerprint: str, *, instance_id: str, task_id: str | None,
           now: datetime) -> bool:
-    """remember() in one statement that also says whether the key is new: False when a request
-    with this key is already stored (committed, or waited for until it is), which recall() then
-    reads. Inside the change's transaction, as remember()."""
+    """Store the request unless one with this key is stored (committed, or waited for until it
+    is): True when this one was, False when recall() will find the other. Inside the change's
+    transaction, so that a change that fails leaves no key behind."""
     values = {"key": key, "fingerprint": fingerprint, "instance_id": instance_id, "task_id": task_id,
               "created_at": now}
     return rows.run_statement(session, _insert_unless_stored(session.get_bind().dialect.name), [values]) == 1

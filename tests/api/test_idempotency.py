@@ -87,3 +87,28 @@ def test_two_retries_racing_with_one_key_both_get_200_and_complete_once(api):
     completed = [e for e in api.get(f"{CASES}/{case.id}/timeline", "clerk").get_json()["items"]
                  if e["type"] == "task_completed"]
     assert len(completed) == 1
+
+
+def test_two_registrations_racing_with_one_key_make_one_case(api):
+    """The key is claimed before the case starts: the second waits for the first and answers
+    with its case (200), never a 409 or a second case."""
+    body = {"process": "dispute_case", "org_unit": "grid-a1", "channel": "phone",
+            "data": {"dispute_type": "marital_conflict", "summary": "夫妻因彩礼争吵，双方到访",
+                     "parties": [{"name": "钱芳", "role": "applicant"}]}}
+    headers = {**api.as_("clerk"), "Idempotency-Key": "visit-double-tap"}
+    answers, barrier = [], threading.Barrier(2)
+
+    def send():
+        client = api.app.test_client()
+        barrier.wait()
+        response = client.post(CASES, json=body, headers=headers)
+        answers.append((response.status_code, response.get_json()["id"]))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [200, 201]
+    assert answers[0][1] == answers[1][1]
+    assert api.get(f"{CASES}?q=彩礼争吵", "clerk").get_json()["total"] == 1

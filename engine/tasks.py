@@ -221,12 +221,13 @@ class TaskDesk:
 
     def detail(self, task_id: str) -> TaskDetail:
         with self.store.read() as session:
-            row, case = self._readable_in(session, task_id)
+            row, case, blob, draft = queries.task_page_rows(session, task_id, self.me)
+            self._require_reads(row)
             parsed = self.runtime.parsed_by_id(session, case.version_id)
-            draft = queries.draft_of(session, task_id, self.me) if row.state == "ready" else None
+            draft = draft if row.state == "ready" else None
             comments = [_comment(c, name) for c, name in queries.comments_of(session, task_id)]
             item = self._named(session, [task_item(row, case, self.clock.now())], {row.process_key: parsed.name})[0]
-            data = json_safe(self.runtime.task_data_in(session, row.instance_id, task_id))
+            data = json_safe(self.runtime.task_data_in(session, row.instance_id, task_id, blob))
         data, hidden = self._visible_data(row, case, parsed, data)
         instructions = render_instructions(_spec_extensions(parsed, row.task_spec).get(INSTRUCTIONS), data,
                                            sandbox=self.runtime.sandbox)
@@ -398,9 +399,12 @@ class TaskDesk:
 
     def _readable_in(self, session, task_id: str):
         row, case = queries.task_with_case(session, task_id)
-        if not self.access.reads(row):
-            raise NotFound("task not found", task=task_id, zh="未找到该任务")
+        self._require_reads(row)
         return row, case
+
+    def _require_reads(self, row) -> None:
+        if not self.access.reads(row):
+            raise NotFound("task not found", task=row.id, zh="未找到该任务")
 
     def _workable(self, task_id: str):
         row, case = self._readable(task_id)

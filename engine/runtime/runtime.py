@@ -368,9 +368,11 @@ class Runtime:
         with self.store.read() as session:
             return self.task_data_in(session, repo.get_task(session, task_id).instance_id, task_id)
 
-    def task_data_in(self, session, instance_id: str, task_id: str) -> dict[str, Any]:
-        """task_data inside a read the caller has open, from the stored tree (WorkflowCodec.task_data)."""
-        blob = repo.instance_blob(session, instance_id)
+    def task_data_in(self, session, instance_id: str, task_id: str, blob: bytes | None = None) -> dict[str, Any]:
+        """task_data inside a read the caller has open, from the stored tree (WorkflowCodec.task_data):
+        `blob` if the caller read it already, else read here."""
+        if blob is None:
+            blob = repo.instance_blob(session, instance_id)
         try:
             data = self.codec.task_data(blob, task_id)
         except Exception as exc:  # zlib or JSON: the stored state is damaged

@@ -77,6 +77,19 @@ class Store:
             yield session
 
     @contextlib.contextmanager
+    def write_alone(self) -> Iterator[Session]:
+        """A write of one statement that reads nothing first (a row of the sensitive-read log,
+        say): on PostgreSQL in autocommit, where one statement is atomic by itself and BEGIN and
+        COMMIT would be two more round trips; on SQLite a write() like any other."""
+        if not self.is_postgres:
+            with self.write() as session:
+                yield session
+            return
+        with translate_db_errors(), self._reader() as session:
+            yield session
+            session.commit()
+
+    @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A read. On SQLite one transaction (BEGIN DEFERRED): its statements see one snapshot.
         On PostgreSQL in autocommit (_reading). It ends with COMMIT, not the ROLLBACK that

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import threading
 
-from engine.store import repository, task_queries
+from engine.store import repository
+from engine.store.models import TaskDraft
 from tests.api.task_support import (
     ACCEPT,
     LEGAL_OPINION,
@@ -161,7 +162,7 @@ def test_drafts_are_deleted_when_the_task_completes(api):
     api.put(f"{TASKS}/{task}/draft", "clerk", json={"data": {"current_injury": False}})
     assert api.post(f"{TASKS}/{task}/complete", "clerk", json={"data": SCREENING["blue"]}).status_code == 200
     with api.services.store.read() as session:
-        assert task_queries.draft_of(session, task, "clerk") is None
+        assert session.get(TaskDraft, (task, "clerk")) is None
     assert api.put(f"{TASKS}/{task}/draft", "clerk", json={"data": {}}).status_code == 409
 
 

@@ -15,8 +15,9 @@ Prints completions/s, p50/p99 of a completion, and CPU ms per completion by proc
 (gunicorn's master and workers), the timer workers, PostgreSQL (the server processes of our
 connections, found by application_name in pg_stat_activity) — from /proc, over the measured
 --seconds after a warm-up; then the PostgreSQL round trips (statements, and the BEGIN, COMMIT
-and ROLLBACK psycopg sends on their own, counted at the driver in this process through
-Flask's test client on the same database) of one GET + complete. --round-trips counts those
+and ROLLBACK psycopg sends on their own; statements sent in pipeline mode count once, at the
+sync that brings their answers back; counted at the driver in this process through Flask's
+test client on the same database) of one GET + complete. --round-trips counts those
 and stops. Targets (printed, not asserted): <= 6 ms CPU per completion in the API
 processes; <= 12 round trips per GET + complete.
 
@@ -73,7 +74,8 @@ def round_trips(app, samples: int = 10) -> dict[str, int]:
 
     class CountingCursor(psycopg.Cursor):
         def execute(self, *args, **kwargs):
-            seen.append("execute")
+            if self.connection._pipeline is None:  # a pipelined statement travels at the sync
+                seen.append("execute")
             return super().execute(*args, **kwargs)
 
         def executemany(self, *args, **kwargs):
@@ -90,12 +92,24 @@ def round_trips(app, samples: int = 10) -> dict[str, int]:
         seen.append(bytes(sql).decode())
         return command(self, sql, *args, **kwargs)
 
+    sync, leave = psycopg.Pipeline.sync, psycopg.Pipeline.__exit__
+
+    def counted_sync(self):
+        seen.append("pipeline sync")
+        return sync(self)
+
+    def counted_leave(self, *args):
+        seen.append("pipeline end")  # a last sync: what was sent since the last comes back
+        return leave(self, *args)
+
     BaseConnection._exec_command = counted_command
+    psycopg.Pipeline.sync, psycopg.Pipeline.__exit__ = counted_sync, counted_leave
     try:
         engine.dispose()
         return _most_round_trips(app, samples, seen)
     finally:
         BaseConnection._exec_command = command
+        psycopg.Pipeline.sync, psycopg.Pipeline.__exit__ = sync, leave
 
 
 def _most_round_trips(app, samples: int, seen: list) -> dict[str, int]:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from engine.audit import canonical_json
 from engine.errors import FieldError, ValidationFailed
 from engine.store import idempotency as store
+from engine.store.idempotency import KeyTaken
+
+__all__ = ["Idempotency", "IdempotencyKeyReused", "KeyTaken"]
 
 
 class IdempotencyKeyReused(ValidationFailed):
@@ -43,12 +46,8 @@ class Idempotency:
                 zh="此幂等键已用于另一项不同的提交，请使用新的键")
         return found
 
-    def claim(self, session, *, instance_id: str, task_id: str | None, now):
-        """Inside the change's transaction, before the change (which the transaction undoes if
-        it fails): what the same key did before, refused as earlier() refuses; or None the
-        first time, and then this request is stored as doing the change on instance_id (and
-        task_id). One statement for a new key; a concurrent request with the same key waits
-        for this one's transaction and then finds it."""
-        if store.claim(session, self.key, self.fingerprint, instance_id=instance_id, task_id=task_id, now=now):
-            return None
-        return self.earlier(session)
+    def claim(self, session, *, instance_id: str, task_id: str | None, now) -> None:
+        """Store this request with the writes of the change it makes on instance_id (and
+        task_id): call it before the change saves. If the key was stored meanwhile, the change
+        fails with KeyTaken and rolls back; the caller then answers as earlier() says."""
+        store.claim(session, self.key, self.fingerprint, instance_id=instance_id, task_id=task_id, now=now)

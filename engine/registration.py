@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from engine.errors import Conflict, FieldError, NotFound, ValidationFailed
-from engine.idempotency import Idempotency
+from engine.idempotency import Idempotency, KeyTaken
 from engine.store import case_queries as queries
 
 
@@ -25,7 +25,7 @@ class Registrar:
             view = self.runtime.start(process, actor=actor, data=data, org_unit=org_unit, business_key=key,
                                       idempotency=idempotency)
             case_id, created = view.id, view.created
-        except Conflict:
+        except (Conflict, KeyTaken):
             # A concurrent retry with the same key committed first: its case is ours.
             earlier = self._earlier(idempotency)
             case_id, created = (earlier.instance_id if earlier else None), False

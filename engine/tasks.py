@@ -11,6 +11,7 @@ Anyone else is told the task does not exist: its existence is itself information
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,7 +23,7 @@ from engine.definitions.forms import undeclared_fields
 from engine.definitions.instructions import render_instructions
 from engine.definitions.parsing import FORM_UI_SCHEMA, ParsedProcess
 from engine.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
-from engine.idempotency import Idempotency
+from engine.idempotency import Idempotency, KeyTaken
 from engine.org import OrgChart
 from engine.privacy import masked
 from engine.runtime.projections import task_properties
@@ -324,15 +325,15 @@ class TaskDesk:
         idempotency = Idempotency.of("complete", self.me, idempotency_key, {"task": task_id, "data": data or {}})
         try:
             with self._changing(task_id) as (change, task_row):
-                if idempotency is not None and idempotency.claim(
-                        change.session, instance_id=change.row.id, task_id=task_id, now=change.now) is not None:
-                    return self._completion_of(change)  # the first attempt went through
                 self._check_works_on(task_row)
+                if idempotency is not None:
+                    change.also_written.append(functools.partial(
+                        idempotency.claim, instance_id=change.row.id, task_id=task_id, now=change.now))
+                change.also_written.append(lambda session: queries.delete_drafts(session, task_id))
                 self.runtime.complete_in(change, task_row, data, expected_row_version=row_version)
-                queries.delete_drafts(change.session, task_id)
                 completion = self._completion_of(change)
-        except Conflict:
-            if not self._completed_before(idempotency):  # not our own first attempt winning a race
+        except (Conflict, KeyTaken):
+            if not self._completed_before(idempotency):  # not our own first attempt, done before or meanwhile
                 raise
             self._readable(task_id)
             return self._completion(task_id)

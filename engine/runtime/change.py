@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,8 @@ class InstanceChange:
     dirty: bool = False
     task_rows: dict[str, rows.Row] = field(default_factory=dict)
     new_task_rows: list[rows.Row] = field(default_factory=list)  # inserted by the next save()
+    # Writes of the caller's that the next save() sends with the change's own (rows.send_statement).
+    also_written: list[Callable[[Any], None]] = field(default_factory=list)  # each gets the session
     # SpiffWorkflow stamps state changes with time.time(); steps finished after this are ours.
     started: float = field(default_factory=time.time)
 
@@ -144,9 +147,14 @@ class InstanceChange:
         stamp_retention(self.row, self.parsed.lanes.retention_years if self.parsed.lanes else None)
         self.row.updated_at = self.now  # written even when nothing else changed: the row version moves on
         self._notify()
-        repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events,
-                                   personal_paths=self.parsed.personal_paths)
-        self._write_rows()
+        self.session.flush()  # what the change added through the session: incidents, commitments, inbox, ...
+        with rows.pipelined(self.session):  # the rest in one round trip on PostgreSQL
+            repo.append_instance_audit(self.session, self.row, at=self.now, actor=self.actor, events=self.events,
+                                       personal_paths=self.parsed.personal_paths)
+            self._write_rows()
+            for write in self.also_written:
+                write(self.session)
+        self.also_written.clear()
         self.events.clear()
 
     def _serialized(self) -> bytes:
@@ -170,8 +178,8 @@ class InstanceChange:
             notifier.write(occasion, self.events)
 
     def _write_rows(self) -> None:
-        """The task rows and the instance row, then whatever else the change added to the
-        session (incidents, commitments, outbox messages, subscriptions)."""
+        """The task rows and the instance row (the instance's last: its version check is what
+        a concurrent writer runs into)."""
         if self.new_task_rows or any({"state", "due_at"} & task_row._assigned for task_row in self.task_rows.values()):
             # The change holds every open task row of the case (a bulk state update, which
             # would leave them behind, projects the column itself: repository.set_open_task_state).
@@ -181,7 +189,6 @@ class InstanceChange:
         for task_row in self.task_rows.values():
             rows.update_row(self.session, task_row)
         rows.update_row(self.session, self.row)
-        self.session.flush()
 
     def open_task_rows(self) -> list[rows.Row]:
         """The task rows still open, by the ids kept on the instance (no query when cached)."""

@@ -6,6 +6,7 @@ change threw, each delivery in its own transaction).
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -87,22 +88,23 @@ class Runtime:
               idempotency: Idempotency | None = None) -> InstanceView:
         with self.store.write() as session:
             existing = repo.instance_by_business_key(session, business_key) if business_key else None
-            instance_id = existing.id if existing is not None else str(uuid.uuid4())
-            earlier = (idempotency.claim(session, instance_id=instance_id, task_id=None, now=self.clock.now())
-                       if idempotency is not None else None)
-            if earlier is not None:
-                return self._view(session, repo.get_instance(session, earlier.instance_id), created=False)
             if existing is not None:
+                if idempotency is not None:
+                    idempotency.earlier(session)  # the same key with another request is refused
                 return self._view(session, existing, created=False)
+            instance_id = str(uuid.uuid4())
+            claims = [functools.partial(idempotency.claim, instance_id=instance_id, task_id=None,
+                                        now=self.clock.now())] if idempotency is not None else []
             change = self._start_in(session, process_key, actor=actor, data=data or {}, org_unit=org_unit,
                                     business_key=business_key, title=title, version=version,
-                                    instance_id=instance_id)
+                                    instance_id=instance_id, also_written=claims)
             view = change.view()
         return self._after_commit(view)
 
     def _start_in(self, session, process_key, *, actor, data, org_unit, business_key, title, version,
                   validate: bool = True, start_message: str | None = None,
-                  origin_instance_id: str | None = None, instance_id: str | None = None) -> InstanceChange:
+                  origin_instance_id: str | None = None, instance_id: str | None = None,
+                  also_written: list | None = None) -> InstanceChange:
         """Start inside the caller's transaction. `start_message`: the instance starts because
         that message arrived, so only the start event catching it may fire; `origin_instance_id`:
         the instance that threw it."""
@@ -118,7 +120,7 @@ class Runtime:
                            created_by=actor, case_no=repo.next_case_no(session, now, self.store.is_postgres),
                            origin_instance_id=origin_instance_id)
         rows.insert_rows(session, [row])
-        change = InstanceChange(self, session, row, parsed, actor, now)
+        change = InstanceChange(self, session, row, parsed, actor, now, also_written=list(also_written or []))
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(data)
         if parsed.ladder:  # the case keeps the ladder it started on, whatever is deployed later

@@ -15,14 +15,24 @@ def recall(session: Session, key: str) -> IdempotentRequest | None:
     return session.get(IdempotentRequest, key)
 
 
+class KeyTaken(Exception):
+    """A request with this key was stored before this one's change could store it."""
+
+
 def claim(session: Session, key: str, fingerprint: str, *, instance_id: str, task_id: str | None,
-          now: datetime) -> bool:
-    """Store the request unless one with this key is stored (committed, or waited for until it
-    is): True when this one was, False when recall() will find the other. Inside the change's
-    transaction, so that a change that fails leaves no key behind."""
+          now: datetime) -> None:
+    """Store the request with the change's own writes (rows.send_statement: on PostgreSQL in
+    the same round trip), unless a request with this key is stored (committed, or waited for
+    until it is): then KeyTaken, when the writes go out, and the change rolls back; recall()
+    then finds the other."""
     values = {"key": key, "fingerprint": fingerprint, "instance_id": instance_id, "task_id": task_id,
               "created_at": now}
-    return rows.run_statement(session, _insert_unless_stored(session.get_bind().dialect.name), [values]) == 1
+    rows.send_statement(session, _insert_unless_stored(session.get_bind().dialect.name), values, check=_stored)
+
+
+def _stored(matched: int) -> None:
+    if matched != 1:
+        raise KeyTaken()
 
 
 @functools.cache

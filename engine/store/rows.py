@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam
+from sqlalchemy import Engine, Select, Table, bindparam, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,7 +65,7 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     for start in range(0, len(rows), ROWS_PER_INSERT):
         chunk = rows[start:start + ROWS_PER_INSERT]
         values = {f"{key}_{i}": row[key] for i, row in enumerate(chunk) for key in keys}
-        run_statement(session, _multi_row_insert(table, keys, len(chunk)), [values])
+        send_statement(session, _multi_row_insert(table, keys, len(chunk)), values)
 
 
 # Rows in one multi-row INSERT: its parameters stay far below SQLite's limit (32,766) and
@@ -92,10 +92,7 @@ def update_row(session: Session, row: Row) -> None:
     if version is not None:
         params["where_version"] = row.__dict__[version.key]
         params[version.key] = params["where_version"] + 1
-    matched = run_statement(session, _update_statement(table), [params])
-    if matched != 1:
-        raise StaleDataError(f"UPDATE statement on table '{table.name}' expected to update 1 row(s); "
-                             f"{matched} were matched.")
+    send_statement(session, _update_statement(table), params, check=functools.partial(_matched_one, table.name))
     if version is not None:
         row.__dict__[version.key] = params[version.key]
     row._assigned.clear()
@@ -179,7 +176,7 @@ def _compile(dialect, stmt, keys: tuple[str, ...]) -> _Compiled:
 
 
 def run_statement(session: Session, stmt, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Execute an INSERT or UPDATE for each of `rows` (at least one); the rows matched."""
+    """Execute an INSERT, UPDATE or DELETE for each of `rows` (at least one); the rows matched."""
     connection = session.connection()
     compiled = _compile(connection.dialect, stmt, tuple(sorted(rows[0])))
     with _driver_errors(connection, compiled.sql, rows) as cursor:
@@ -187,7 +184,104 @@ def run_statement(session: Session, stmt, rows: Sequence[Mapping[str, Any]]) -> 
             cursor.execute(compiled.sql, compiled.parameters(rows[0]))
         else:
             cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+        pipeline = session.info.get(_PIPELINE)
+        if pipeline is not None:  # the row count comes with the results
+            pipeline.driver.sync()
         return cursor.rowcount
+
+
+def send_statement(session: Session, stmt, params: Mapping[str, Any], *,
+                   check: Callable[[int], None] | None = None) -> None:
+    """Execute an INSERT, UPDATE or DELETE whose outcome the change does not read: inside
+    pipelined(), sent without waiting for its answer (its errors, and `check`, come when the
+    pipeline ends); else run at once. `check` gets the rows it matched and may raise."""
+    pipeline = session.info.get(_PIPELINE)
+    if pipeline is None:
+        matched = run_statement(session, stmt, [params])
+        if check is not None:
+            check(matched)
+        return
+    connection = session.connection()
+    compiled = _compile(connection.dialect, stmt, tuple(sorted(params)))
+    cursor = connection.connection.cursor()
+    pipeline.sent.append(_Sent(cursor, compiled.sql, check))
+    cursor.execute(compiled.sql, compiled.parameters(params))
+
+
+def _matched_one(table: str, matched: int) -> None:
+    """An UPDATE of a row by its key (and version) must match it: else StaleDataError, as the
+    ORM's version check raises."""
+    if matched != 1:
+        raise StaleDataError(f"UPDATE statement on table '{table}' expected to update 1 row(s); "
+                             f"{matched} were matched.")
+
+
+@contextlib.contextmanager
+def pipelined(session: Session) -> Iterator[None]:
+    """Writes sent together: on PostgreSQL in psycopg's pipeline mode, so that a change's tail
+    of writes (its audit events, task rows, instance row) costs one round trip instead of one
+    each; elsewhere, and for a statement that reads its answer (run_statement, fetch), one at a
+    time as usual. When the block ends the answers arrive: the first error is raised as
+    execute() would raise it, then each UPDATE that had to match one row is checked."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or _PIPELINE in session.info:
+        yield
+        return
+    driver, info = connection.connection.dbapi_connection, connection.info  # info: the pooled connection's
+    pipeline = _Pipeline(None, [])
+    session.info[_PIPELINE] = info[_PIPELINE] = pipeline
+    try:
+        with _pipeline_errors(connection, pipeline), driver.pipeline() as pipeline.driver:
+            yield
+        for sent in pipeline.sent:
+            if sent.check is not None:
+                sent.check(sent.cursor.rowcount)
+    finally:
+        del session.info[_PIPELINE], info[_PIPELINE]
+        for sent in pipeline.sent:
+            sent.cursor.close()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _not_in_a_pipeline(connection, cursor, statement, parameters, context, executemany) -> None:
+    """SQLAlchemy reads a statement's rows and row count as soon as it executes it; in
+    pipeline mode neither has arrived yet (it would see no rows, and an UPDATE would seem to
+    match none). Inside pipelined() only this module's functions may run statements."""
+    if _PIPELINE in connection.info:
+        raise RuntimeError(f"a statement ran through SQLAlchemy inside rows.pipelined(): {statement[:200]}")
+
+
+_PIPELINE = "jiahe.rows.pipeline"  # session.info: the pipeline a session's writes go through
+
+
+@dataclass
+class _Pipeline:
+    driver: Any  # psycopg's Pipeline
+    sent: list[_Sent]
+
+
+@dataclass(frozen=True)
+class _Sent:
+    cursor: Any
+    sql: str
+    check: Callable[[int], None] | None
+
+
+@contextlib.contextmanager
+def _pipeline_errors(connection, pipeline: _Pipeline):
+    """A driver error of a pipelined statement, raised as execute() raises it (which statement
+    failed the driver does not say: the message names the constraint or the row)."""
+    dialect = connection.dialect
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as exc:
+        dbapi_connection = connection.connection.dbapi_connection
+        invalidated = dialect.is_disconnect(exc, dbapi_connection, None)
+        if invalidated:
+            connection.invalidate(exc)
+        sql = "; ".join(sent.sql for sent in pipeline.sent)
+        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error,
+                                  connection_invalidated=invalidated, dialect=dialect) from exc
 
 
 def fetch(session: Session, stmt: Select, params: Mapping[str, Any]) -> list[tuple]:
@@ -195,6 +289,9 @@ def fetch(session: Session, stmt: Select, params: Mapping[str, Any]) -> list[tup
     compiled = _compile(connection.dialect, stmt, tuple(sorted(params)))
     with _driver_errors(connection, compiled.sql, params) as cursor:
         cursor.execute(compiled.sql, compiled.parameters(params))
+        pipeline = session.info.get(_PIPELINE)
+        if pipeline is not None:
+            pipeline.driver.sync()
         found = cursor.fetchall()
     return [compiled.processed(values) for values in found]
 

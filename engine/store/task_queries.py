@@ -357,7 +357,10 @@ def save_draft(session: Session, task_id: str, username: str, data: dict, now: d
 
 
 def delete_drafts(session: Session, task_id: str) -> None:
-    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
+    rows.send_statement(session, _DELETE_DRAFTS, {"task_id": task_id})
+
+
+_DELETE_DRAFTS = delete(TaskDraft).where(TaskDraft.task_id == bindparam("task_id"))
 
 
 # -- comments ------------------------------------------------------------------------------

@@ -112,3 +112,19 @@ def test_two_registrations_racing_with_one_key_make_one_case(api):
     assert sorted(status for status, _ in answers) == [200, 201]
     assert answers[0][1] == answers[1][1]
     assert api.get(f"{CASES}?q=彩礼争吵", "clerk").get_json()["total"] == 1
+
+
+def test_a_key_sent_again_for_another_task_is_refused_and_that_task_stays_open(api):
+    """The key is stored with the change's own writes: the second change runs into it there
+    and rolls back whole."""
+    first, second = start_case(api), start_case(api)
+    headers = {**api.as_("clerk"), "Idempotency-Key": "one-key"}
+    body = {"data": SCREENING["blue"]}
+    one = task_id(api, first.id, "screen_risk")
+    assert api.client.post(f"/api/v1/tasks/{one}/complete", json=body, headers=headers).status_code == 200
+    other = task_id(api, second.id, "screen_risk")
+    refused = api.client.post(f"/api/v1/tasks/{other}/complete", json=body, headers=headers)
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert api.get(f"/api/v1/tasks/{other}", "clerk").get_json()["state"] == "ready"
+    assert [e["type"] for e in api.get(f"{CASES}/{second.id}/timeline", "clerk").get_json()["items"]
+            if e["type"] == "task_completed"] == []

@@ -55,7 +55,8 @@ def test_an_update_writes_only_the_assigned_columns_and_moves_the_row_version(st
         assert (loaded.status, loaded.row_version, loaded.serialized) == ("suspended", 2, b"\x1f\x8b blob")
 
 
-def test_a_writer_holding_an_older_row_version_gets_a_conflict(store):
+def _read_before_another_writer_completed_it(store) -> rows.Row:
+    """Instance i-1 as read before another writer completed it (row version 1, now 2)."""
     with store.write() as session:
         rows.insert_rows(session, [_instance(_version(session))])
     with store.write() as session:
@@ -64,6 +65,11 @@ def test_a_writer_holding_an_older_row_version_gets_a_conflict(store):
         fresh = repo.instance_row_for_update(session, "i-1", store.is_postgres)
         fresh.status = "completed"
         rows.update_row(session, fresh)
+    return stale
+
+
+def test_a_writer_holding_an_older_row_version_gets_a_conflict(store):
+    stale = _read_before_another_writer_completed_it(store)
     with pytest.raises(Conflict, match="changed by someone else"), store.write() as session:
         stale.status = "terminated"
         rows.update_row(session, stale)
@@ -97,14 +103,7 @@ def test_pipelined_writes_land_and_reads_inside_see_them(store):
 
 
 def test_a_stale_row_version_in_a_pipeline_is_a_conflict_and_nothing_of_it_lands(store):
-    with store.write() as session:
-        rows.insert_rows(session, [_instance(_version(session))])
-    with store.write() as session:
-        stale = repo.instance_row_for_update(session, "i-1", store.is_postgres)
-    with store.write() as session:
-        fresh = repo.instance_row_for_update(session, "i-1", store.is_postgres)
-        fresh.status = "completed"
-        rows.update_row(session, fresh)
+    stale = _read_before_another_writer_completed_it(store)
     with pytest.raises(Conflict, match="changed by someone else"), store.write() as session, \
             rows.pipelined(session):
         rows.insert_rows(session, [_instance(stale.version_id, id="i-2")])
